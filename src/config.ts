@@ -1,0 +1,166 @@
+// Environment variables (and flags of the same meaning) -> one typed Config.
+// Every setting has a default a hobbyist can run with; a bad value is reported
+// in one line naming the variable (the CLI exits with code 2, see cli/main.ts).
+import path from 'node:path';
+
+export type DispatchMode = 'same' | 'redirect';
+export type ChallengePolicy = 'enforce' | 'log' | 'off';
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  publicHost: string | undefined;
+  nsPort: number;
+  sbPort: number;
+  notifyPort: number;
+  dispatch: DispatchMode;
+  challenges: ChallengePolicy;
+  /** Seconds from sign-in to the first CHL (MSNP6+). */
+  challengeDelay: number;
+  /** Seconds between challenges. */
+  challengeInterval: number;
+  /** Seconds a client has to answer a CHL. */
+  challengeTimeout: number;
+  legacyMd5: boolean;
+  /** scrypt cost parameter N (a power of two). */
+  scryptN: number;
+  /** Base URL for the URL command's pages. */
+  urlBase: string;
+  logLevel: string;
+  maxLineBytes: number;
+  maxNsPayloadBytes: number;
+  maxSbPayloadBytes: number;
+  /** Seconds a signed-in notification connection may stay silent before it is cut (0 = never). */
+  idleTimeout: number;
+  /** Seconds a switchboard connection may stay silent before it is cut. */
+  sbIdleTimeout: number;
+  /** Seconds a connection may take to sign in. */
+  authTimeout: number;
+  /** Seconds a switchboard cookie (XFR SB / RNG) stays valid. */
+  cookieTtl: number;
+  /** Seconds an invitation (RNG) waits for ANS. */
+  ringTimeout: number;
+  /** Seconds a switchboard with a single participant stays open. */
+  sbLonelyTimeout: number;
+  /** Seconds between polls for changes made by the CLI while the service runs. */
+  adminPollInterval: number;
+  /** Seconds the server announces in QNG (MSNP9+). */
+  pingInterval: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, def: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? def : v;
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  if (!/^\d+$/.test(v.trim())) throw new ConfigError(name, `expected a whole number, got "${v}"`);
+  const n = Number(v.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function port(env: Env, name: string, def: number): number {
+  return int(env, name, def, 0, 65535);
+}
+
+function oneOf<T extends string>(env: Env, name: string, def: T, allowed: readonly T[]): T {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  const lower = v.trim().toLowerCase() as T;
+  if (!allowed.includes(lower)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  return lower;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  throw new ConfigError(name, `expected on/off (1/0, true/false, yes/no), got "${v}"`);
+}
+
+function host(env: Env, name: string, def: string | undefined): string | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  const h = v.trim();
+  if (!/^[A-Za-z0-9.:\-\[\]]+$/.test(h)) throw new ConfigError(name, `not a host name or address: "${v}"`);
+  return h;
+}
+
+/** Every variable msnpd reads, with a one-line description (shown by --help). */
+export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
+  ['MSNPD_DATA', 'data directory (default ./data)'],
+  ['MSNPD_HOST', 'address to listen on (default 0.0.0.0)'],
+  ['MSNPD_PUBLIC_HOST', 'address given to clients in XFR/RNG (default: the address the client reached)'],
+  ['MSNPD_NS_PORT', 'dispatch + notification port (default 1863; 0 = any free port)'],
+  ['MSNPD_SB_PORT', 'switchboard port (default 1864)'],
+  ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
+  ['MSNPD_NOTIFY_PORT', 'notification port used in redirect mode (default 1865)'],
+  ['MSNPD_CHALLENGES', 'enforce, log or off: CHL/QRY policy for MSNP6+ (default enforce)'],
+  ['MSNPD_CHALLENGE_DELAY', 'seconds from sign-in to the first CHL (default 5)'],
+  ['MSNPD_CHALLENGE_INTERVAL', 'seconds between CHLs (default 900)'],
+  ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
+  ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 sign-in needs (default on)'],
+  ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 16384)'],
+  ['MSNPD_URL_BASE', 'base URL for the pages the URL command names (default http://localhost/)'],
+  ['MSNPD_LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent (default info)'],
+  ['MSNPD_MAX_LINE', 'longest command line in bytes (default 8192)'],
+  ['MSNPD_MAX_NS_PAYLOAD', 'largest notification-server payload in bytes (default 65536)'],
+  ['MSNPD_MAX_SB_PAYLOAD', 'largest switchboard MSG payload in bytes (default 1664)'],
+  ['MSNPD_IDLE_TIMEOUT', 'seconds of silence before a signed-in notification connection is cut; 0 = never, as MSNP2-5 clients do not ping (default 0)'],
+  ['MSNPD_SB_IDLE_TIMEOUT', 'seconds of silence before a switchboard connection is cut (default 1800)'],
+  ['MSNPD_AUTH_TIMEOUT', 'seconds a connection has to sign in (default 60)'],
+  ['MSNPD_COOKIE_TTL', 'seconds a switchboard cookie stays valid (default 120)'],
+  ['MSNPD_RING_TIMEOUT', 'seconds an invitation waits for ANS (default 120)'],
+  ['MSNPD_SB_LONELY_TIMEOUT', 'seconds a switchboard with one participant stays open (default 300)'],
+  ['MSNPD_ADMIN_POLL', 'seconds between checks for CLI changes while running (default 1)'],
+  ['MSNPD_PING_INTERVAL', 'seconds announced in QNG (default 60)'],
+];
+
+export function loadConfig(env: Env = process.env): Config {
+  const scryptN = int(env, 'MSNPD_SCRYPT_N', 16384, 2, 1 << 22);
+  if ((scryptN & (scryptN - 1)) !== 0) throw new ConfigError('MSNPD_SCRYPT_N', `must be a power of two, got ${scryptN}`);
+  const urlBase = str(env, 'MSNPD_URL_BASE', 'http://localhost/');
+  if (!/^https?:\/\/\S+$/.test(urlBase)) throw new ConfigError('MSNPD_URL_BASE', `not an http(s) URL: "${urlBase}"`);
+  const logLevel = oneOf(env, 'MSNPD_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const);
+  return {
+    dataDir: path.resolve(str(env, 'MSNPD_DATA', './data')),
+    host: host(env, 'MSNPD_HOST', '0.0.0.0')!,
+    publicHost: host(env, 'MSNPD_PUBLIC_HOST', undefined),
+    nsPort: port(env, 'MSNPD_NS_PORT', 1863),
+    sbPort: port(env, 'MSNPD_SB_PORT', 1864),
+    notifyPort: port(env, 'MSNPD_NOTIFY_PORT', 1865),
+    dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),
+    challenges: oneOf(env, 'MSNPD_CHALLENGES', 'enforce', ['enforce', 'log', 'off'] as const),
+    challengeDelay: int(env, 'MSNPD_CHALLENGE_DELAY', 5, 0, 86400),
+    challengeInterval: int(env, 'MSNPD_CHALLENGE_INTERVAL', 900, 1, 86400 * 7),
+    challengeTimeout: int(env, 'MSNPD_CHALLENGE_TIMEOUT', 60, 1, 86400),
+    legacyMd5: bool(env, 'MSNPD_LEGACY_MD5', true),
+    scryptN,
+    urlBase: urlBase.endsWith('/') ? urlBase : urlBase + '/',
+    logLevel,
+    maxLineBytes: int(env, 'MSNPD_MAX_LINE', 8192, 256, 1 << 20),
+    maxNsPayloadBytes: int(env, 'MSNPD_MAX_NS_PAYLOAD', 65536, 1024, 1 << 24),
+    maxSbPayloadBytes: int(env, 'MSNPD_MAX_SB_PAYLOAD', 1664, 256, 1 << 24),
+    idleTimeout: int(env, 'MSNPD_IDLE_TIMEOUT', 0, 0, 86400 * 7),
+    sbIdleTimeout: int(env, 'MSNPD_SB_IDLE_TIMEOUT', 1800, 1, 86400 * 7),
+    authTimeout: int(env, 'MSNPD_AUTH_TIMEOUT', 60, 1, 86400),
+    cookieTtl: int(env, 'MSNPD_COOKIE_TTL', 120, 1, 86400),
+    ringTimeout: int(env, 'MSNPD_RING_TIMEOUT', 120, 1, 86400),
+    sbLonelyTimeout: int(env, 'MSNPD_SB_LONELY_TIMEOUT', 300, 1, 86400),
+    adminPollInterval: int(env, 'MSNPD_ADMIN_POLL', 1, 1, 3600),
+    pingInterval: int(env, 'MSNPD_PING_INTERVAL', 60, 1, 3600),
+  };
+}

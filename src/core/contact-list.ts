@@ -1,0 +1,65 @@
+// One account's lists as the core holds them in memory while the account is
+// online: the four (five) lists with their groups, the privacy settings and
+// the classic list version. The privacy rules live here, once.
+import type { Account, AddPrompt, Contact, Group, Privacy } from '../store/store.js';
+import { LIST_BITS } from '../store/store.js';
+
+export class ContactList {
+  readonly contacts = new Map<number, Contact>();
+  readonly byEmail = new Map<string, Contact>();
+  readonly groups = new Map<number, Group>();
+  privacy: Privacy;
+  addPrompt: AddPrompt;
+  listVersion: number;
+  friendlyName: string;
+  properties: Record<string, string>;
+  readonly accountId: number;
+  readonly email: string;
+
+  constructor(account: Account, contacts: Contact[], groups: Group[]) {
+    this.accountId = account.id;
+    this.email = account.email;
+    this.privacy = account.privacy;
+    this.addPrompt = account.addPrompt;
+    this.listVersion = account.listVersion;
+    this.friendlyName = account.friendlyName;
+    this.properties = { ...account.properties };
+    for (const c of contacts) this.put(c);
+    for (const g of groups) this.groups.set(g.id, g);
+  }
+
+  put(c: Contact): void {
+    const old = this.contacts.get(c.contactId);
+    if (old && old.email !== c.email) this.byEmail.delete(old.email);
+    if (c.lists === 0) {
+      this.contacts.delete(c.contactId);
+      this.byEmail.delete(c.email);
+      return;
+    }
+    this.contacts.set(c.contactId, c);
+    this.byEmail.set(c.email, c);
+  }
+
+  bits(contactId: number): number {
+    return this.contacts.get(contactId)?.lists ?? 0;
+  }
+
+  /**
+   * May `otherId` see my presence and contact me? Block list wins, then the
+   * allow list, then my default (BLP): AL = everyone else allowed, BL = blocked.
+   */
+  allows(otherId: number): boolean {
+    if (otherId === this.accountId) return true;
+    const b = this.bits(otherId);
+    if (b & LIST_BITS.BL) return false;
+    if (b & LIST_BITS.AL) return true;
+    return this.privacy === 'AL';
+  }
+
+  /** Entries on the given list, in insertion order. */
+  onList(bit: number): Contact[] {
+    const out: Contact[] = [];
+    for (const c of this.contacts.values()) if (c.lists & bit) out.push(c);
+    return out;
+  }
+}

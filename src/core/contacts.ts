@@ -1,0 +1,367 @@
+// Changes to contact lists: the forward, allow and block lists a user edits,
+// the reverse list the server keeps for them, groups, privacy settings, the
+// friendly name and phone properties. Each change is one transaction; the
+// caller hears the result only after it has committed. Presence and reverse
+// list notifications follow from here, so every front obeys the same rules.
+import { randomUUID } from 'node:crypto';
+import { LIST_BITS, type AddPrompt, type Contact, type ListName, type Privacy, type Store, type StoreOps } from '../store/store.js';
+import type { ContactList } from './contact-list.js';
+import { CoreError } from './errors.js';
+import type { EventBus } from './events.js';
+import type { ListCache } from './list-cache.js';
+import type { PresenceEntry, PresenceService } from './presence.js';
+
+export interface ContactLimits {
+  /** Entries on the forward list. */
+  maxContacts: number;
+  /** Entries on the allow or block list. */
+  maxPrivacyEntries: number;
+  maxGroups: number;
+  /** Characters in a (decoded) group name. */
+  maxGroupNameLength: number;
+  /** Characters in a (decoded) friendly name. */
+  maxFriendlyNameLength: number;
+}
+
+export const DEFAULT_CONTACT_LIMITS: ContactLimits = {
+  maxContacts: 2000,
+  maxPrivacyEntries: 4000,
+  maxGroups: 30,
+  maxGroupNameLength: 127,
+  maxFriendlyNameLength: 387,
+};
+
+export interface ListChange {
+  version: number;
+  email: string;
+  friendlyName: string;
+  /** The group the change concerned (FL with groups). */
+  groupId?: number;
+  /** A new forward-list entry (not just another group for an existing one). */
+  newEntry?: boolean;
+  /** For a new forward-list entry: the contact's presence, if the owner may see it. */
+  presence?: PresenceEntry;
+}
+
+export interface GroupChange {
+  version: number;
+  group: { id: number; name: string; guid: string };
+}
+
+const USER_LISTS: readonly ListName[] = ['FL', 'AL', 'BL'];
+
+export class ContactService {
+  constructor(
+    private readonly store: Store,
+    private readonly lists: ListCache,
+    private readonly presence: PresenceService,
+    private readonly bus: EventBus,
+    private readonly limits: ContactLimits = DEFAULT_CONTACT_LIMITS,
+  ) {}
+
+  /**
+   * Adds `email` to one of the owner's lists (FL, AL, BL). For FL with a group:
+   * a contact already on FL joins that group.
+   */
+  async add(ownerId: number, list: ListName, email: string, groupId?: number): Promise<ListChange> {
+    if (!USER_LISTS.includes(list)) throw new CoreError('invalid-list');
+    const bit = LIST_BITS[list];
+    let couldSee = false;
+    let contactId = 0;
+    const result = await this.mutate([ownerId], async (tx, touched) => {
+      const owner = await this.mustRead(tx, ownerId);
+      const account = await tx.getAccountByEmail(email);
+      if (!account) throw new CoreError('no-such-user', email);
+      contactId = account.id;
+      touched.push(contactId);
+      const entry = owner.contacts.get(account.id);
+      const cur = entry?.lists ?? 0;
+      couldSee = this.couldSee(ownerId, contactId);
+      if (list === 'FL' && groupId !== undefined && groupId !== 0 && !owner.groups.has(groupId)) throw new CoreError('no-such-group');
+      if (cur & bit) {
+        // Already on FL: adding to a further group is allowed. Group 0 ("Other
+        // Contacts") means "in no other group", so adding to it is a no-op.
+        if (list === 'FL' && groupId !== undefined && (groupId !== 0 || entry!.groups.length > 0)) {
+          if (groupId !== 0 && !entry!.groups.includes(groupId)) {
+            await this.write(tx, owner, { ...entry!, groups: [...entry!.groups, groupId].sort((a, b) => a - b) });
+          } else if (groupId !== 0) {
+            throw new CoreError('already-on-list');
+          }
+          return { version: await this.bump(tx, owner), email: account.email, friendlyName: account.friendlyName, groupId };
+        }
+        throw new CoreError('already-on-list');
+      }
+      if (list === 'AL' && cur & LIST_BITS.BL) throw new CoreError('in-opposite-list');
+      if (list === 'BL' && cur & LIST_BITS.AL) throw new CoreError('in-opposite-list');
+      const max = list === 'FL' ? this.limits.maxContacts : this.limits.maxPrivacyEntries;
+      if (owner.onList(bit).length >= max) throw new CoreError('list-full');
+      const next: Contact = entry
+        ? { ...entry, lists: cur | bit }
+        : { contactId: account.id, email: account.email, friendlyName: account.friendlyName, lists: bit, guid: randomUUID(), groups: [] };
+      if (list === 'FL' && groupId !== undefined && groupId !== 0) next.groups = [groupId];
+      await this.write(tx, owner, next);
+      const version = await this.bump(tx, owner);
+      let rlVersion: number | undefined;
+      if (list === 'FL') rlVersion = await this.setReverse(tx, account.id, owner, true);
+      return { version, email: account.email, friendlyName: account.friendlyName, groupId, rlVersion, account };
+    });
+    if ('rlVersion' in result && result.rlVersion !== undefined) {
+      this.bus.toAccount(contactId, {
+        type: 'reverse-list', op: 'add', email: this.lists.peek(ownerId)?.email ?? '', friendlyName: this.presence.get(ownerId)?.friendlyName ?? result.account.friendlyName,
+        version: result.rlVersion,
+      });
+    }
+    this.afterChange(ownerId, contactId, list, couldSee);
+    const change: ListChange = { version: result.version, email: result.email, friendlyName: result.friendlyName, groupId: result.groupId };
+    if (list === 'FL' && 'rlVersion' in result) {
+      change.newEntry = true;
+      if (this.presence.isVisibleTo(contactId, ownerId)) change.presence = this.presence.entryOf(contactId);
+    }
+    return change;
+  }
+
+  /** Removes `email` from one of the owner's lists; for FL with a group, from that group only. */
+  async remove(ownerId: number, list: ListName, email: string, groupId?: number): Promise<ListChange> {
+    if (!USER_LISTS.includes(list)) throw new CoreError('invalid-list');
+    const bit = LIST_BITS[list];
+    let couldSee = false;
+    let contactId = 0;
+    let rlVersion: number | undefined;
+    const result = await this.mutate([ownerId], async (tx, touched) => {
+      const owner = await this.mustRead(tx, ownerId);
+      const entry = owner.byEmail.get(email);
+      if (!entry || !(entry.lists & bit)) throw new CoreError('not-on-list', email);
+      contactId = entry.contactId;
+      touched.push(contactId);
+      couldSee = this.couldSee(ownerId, contactId);
+      if (list === 'FL' && groupId !== undefined) {
+        // With a group: only that membership goes; a contact leaving its last
+        // group falls back to group 0. Removing from group 0 a contact that is
+        // in no other group takes it off the forward list.
+        if (groupId !== 0) {
+          if (!owner.groups.has(groupId)) throw new CoreError('no-such-group');
+          if (!entry.groups.includes(groupId)) throw new CoreError('not-in-group');
+          await this.write(tx, owner, { ...entry, groups: entry.groups.filter((g) => g !== groupId) });
+          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId };
+        }
+        if (entry.groups.length > 0) {
+          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId };
+        }
+      }
+      await this.write(tx, owner, { ...entry, lists: entry.lists & ~bit, groups: list === 'FL' ? [] : entry.groups });
+      const version = await this.bump(tx, owner);
+      if (list === 'FL') rlVersion = await this.setReverse(tx, entry.contactId, owner, false);
+      return { version, email: entry.email, friendlyName: entry.friendlyName, groupId };
+    });
+    if (rlVersion !== undefined) {
+      this.bus.toAccount(contactId, {
+        type: 'reverse-list', op: 'remove', email: this.lists.peek(ownerId)?.email ?? '', friendlyName: '', version: rlVersion,
+      });
+    }
+    this.afterChange(ownerId, contactId, list, couldSee);
+    return result;
+  }
+
+  /** BLP: what happens to people on neither the allow nor the block list. */
+  async setPrivacy(ownerId: number, privacy: Privacy): Promise<number> {
+    const watchers: [number, boolean][] = [];
+    const version = await this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      if (owner.privacy === privacy) throw new CoreError('already-in-mode');
+      for (const c of owner.contacts.values()) if (c.lists & LIST_BITS.RL) watchers.push([c.contactId, this.couldSee(ownerId, c.contactId)]);
+      await tx.setPrivacy(ownerId, privacy);
+      owner.privacy = privacy;
+      return this.bump(tx, owner);
+    });
+    for (const [viewer, could] of watchers) this.presence.refreshViewer(ownerId, viewer, could);
+    return version;
+  }
+
+  /**
+   * An edit of a contact's entry that changes nothing the server keeps (old
+   * clients rename contacts to keep their cached lists current): the entry
+   * must exist; the list version moves so the client's cache stays valid.
+   */
+  async touchContact(ownerId: number, email: string): Promise<number> {
+    return this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      if (!owner.byEmail.has(email)) throw new CoreError('not-on-list', email);
+      return this.bump(tx, owner);
+    });
+  }
+
+  /** GTC: whether the owner's client asks when someone adds them. */
+  async setAddPrompt(ownerId: number, prompt: AddPrompt): Promise<number> {
+    return this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      if (owner.addPrompt === prompt) throw new CoreError('already-in-mode');
+      await tx.setAddPrompt(ownerId, prompt);
+      owner.addPrompt = prompt;
+      return this.bump(tx, owner);
+    });
+  }
+
+  /** The owner's own friendly name (stored decoded). */
+  async setFriendlyName(ownerId: number, name: string): Promise<number> {
+    if (name.length === 0 || [...name].length > this.limits.maxFriendlyNameLength || /[\r\n\0]/.test(name)) {
+      throw new CoreError('invalid-name');
+    }
+    const version = await this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      await tx.setFriendlyName(ownerId, name);
+      owner.friendlyName = name;
+      return this.bump(tx, owner);
+    });
+    this.presence.setFriendlyName(ownerId, name);
+    return version;
+  }
+
+  /**
+   * A phone number or mobile setting (PRP); an empty value clears it. People
+   * who have the owner on their forward list and are on the owner's allow list
+   * see the new value (BPR); their list versions move with it.
+   */
+  async setProperty(ownerId: number, key: string, value: string): Promise<number> {
+    const pushes: { id: number; version: number }[] = [];
+    let email = '';
+    const version = await this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      email = owner.email;
+      await tx.setProperty(ownerId, key, value);
+      if (value === '') delete owner.properties[key];
+      else owner.properties[key] = value;
+      for (const c of owner.contacts.values()) {
+        if ((c.lists & (LIST_BITS.RL | LIST_BITS.AL)) !== (LIST_BITS.RL | LIST_BITS.AL) || c.contactId === ownerId) continue;
+        const v = await tx.bumpListVersion(c.contactId);
+        const cached = this.lists.peek(c.contactId);
+        if (cached) cached.listVersion = v;
+        pushes.push({ id: c.contactId, version: v });
+      }
+      return this.bump(tx, owner);
+    });
+    for (const p of pushes) this.bus.toAccount(p.id, { type: 'contact-property', email, key, value, version: p.version });
+    return version;
+  }
+
+  async addGroup(ownerId: number, name: string): Promise<GroupChange> {
+    this.checkGroupName(name);
+    return this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      if (owner.groups.size >= this.limits.maxGroups) throw new CoreError('too-many-groups');
+      if ([...owner.groups.values()].some((g) => g.name === name)) throw new CoreError('group-exists');
+      let id = 1;
+      while (owner.groups.has(id)) id++;
+      const group = { id, name, guid: randomUUID() };
+      await tx.putGroup(ownerId, group);
+      owner.groups.set(id, group);
+      return { version: await this.bump(tx, owner), group };
+    });
+  }
+
+  async renameGroup(ownerId: number, groupId: number, name: string): Promise<GroupChange> {
+    this.checkGroupName(name);
+    return this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      const g = owner.groups.get(groupId);
+      if (!g) throw new CoreError('no-such-group');
+      if ([...owner.groups.values()].some((o) => o.id !== groupId && o.name === name)) throw new CoreError('group-exists');
+      const group = { ...g, name };
+      await tx.putGroup(ownerId, group);
+      owner.groups.set(groupId, group);
+      return { version: await this.bump(tx, owner), group };
+    });
+  }
+
+  /** Removes a group; its contacts stay on the forward list, in their other groups or none. */
+  async removeGroup(ownerId: number, groupId: number): Promise<GroupChange> {
+    return this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      if (groupId === 0) throw new CoreError('cannot-remove-default-group');
+      const g = owner.groups.get(groupId);
+      if (!g) throw new CoreError('no-such-group');
+      for (const c of owner.contacts.values()) {
+        if (c.groups.includes(groupId)) await this.write(tx, owner, { ...c, groups: c.groups.filter((x) => x !== groupId) });
+      }
+      await tx.deleteGroup(ownerId, groupId);
+      owner.groups.delete(groupId);
+      return { version: await this.bump(tx, owner), group: g };
+    });
+  }
+
+  /** The owner's lists as stored, with current friendly names (SYN). */
+  async snapshot(ownerId: number): Promise<ContactList> {
+    const l = await this.store.withTransaction((tx) => this.lists.read(tx, ownerId));
+    if (!l) throw new CoreError('no-such-user');
+    return l;
+  }
+
+  private checkGroupName(name: string): void {
+    if (name.length === 0 || [...name].length > this.limits.maxGroupNameLength || /[\r\n\0]/.test(name)) {
+      throw new CoreError('group-name-invalid');
+    }
+  }
+
+  private couldSee(ownerId: number, viewerId: number): boolean {
+    return this.presence.isVisibleTo(ownerId, viewerId);
+  }
+
+  /** Presence consequences of a privacy change between owner and contact. */
+  private afterChange(ownerId: number, contactId: number, list: ListName, couldSee: boolean): void {
+    if (list === 'AL' || list === 'BL') this.presence.refreshViewer(ownerId, contactId, couldSee);
+  }
+
+  /** Runs `fn` in a transaction; on failure, cached lists it may have touched are dropped. */
+  private async mutate<T>(ids: number[], fn: (tx: StoreOps, touched: number[]) => Promise<T>): Promise<T> {
+    const touched = [...ids];
+    try {
+      return await this.store.withTransaction((tx) => fn(tx, touched));
+    } catch (e) {
+      if (!(e instanceof CoreError)) for (const id of touched) this.lists.invalidate(id);
+      throw e;
+    }
+  }
+
+  private async mustRead(tx: StoreOps, id: number): Promise<ContactList> {
+    const l = await this.lists.read(tx, id);
+    if (!l) throw new CoreError('no-such-user');
+    return l;
+  }
+
+  private async write(tx: StoreOps, owner: ContactList, c: Contact): Promise<void> {
+    await tx.putContact(owner.accountId, c);
+    owner.put(c);
+  }
+
+  private async bump(tx: StoreOps, owner: ContactList): Promise<number> {
+    owner.listVersion = await tx.bumpListVersion(owner.accountId);
+    return owner.listVersion;
+  }
+
+  /** Puts the owner on (or takes it off) the contact's reverse list; returns the contact's new version. */
+  private async setReverse(tx: StoreOps, contactId: number, owner: ContactList, on: boolean): Promise<number | undefined> {
+    if (contactId === owner.accountId) {
+      // Adding oneself: the reverse entry is on the same list.
+      const self = owner.contacts.get(contactId)!;
+      const lists = on ? self.lists | LIST_BITS.RL : self.lists & ~LIST_BITS.RL;
+      if (lists === self.lists) return undefined;
+      await this.write(tx, owner, { ...self, lists });
+      return this.bump(tx, owner);
+    }
+    // The contact's list is in memory only while they are online; otherwise touch just the one entry.
+    const other = this.lists.peek(contactId);
+    const entry = other ? other.contacts.get(owner.accountId) : await tx.getContact(contactId, owner.accountId);
+    const cur = entry?.lists ?? 0;
+    const lists = on ? cur | LIST_BITS.RL : cur & ~LIST_BITS.RL;
+    if (lists === cur) return undefined;
+    const next: Contact = entry
+      ? { ...entry, lists }
+      : { contactId: owner.accountId, email: owner.email, friendlyName: owner.friendlyName, lists, guid: randomUUID(), groups: [] };
+    await tx.putContact(contactId, next);
+    const version = await tx.bumpListVersion(contactId);
+    if (other) {
+      other.put(next);
+      other.listVersion = version;
+    }
+    return version;
+  }
+}

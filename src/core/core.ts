@@ -1,0 +1,96 @@
+// The protocol-agnostic core: accounts, contact lists, presence and
+// conversations over a Store and an EventBus. Fronts (MSNP over TCP now; web
+// services and the gateway later) call into it and render its events.
+import type { Logger } from '../log.js';
+import { LIST_BITS, type ListName, type Store } from '../store/store.js';
+import { ACCOUNT_DELETED, AccountService, type AccountDeletedEvent, type AccountOptions } from './accounts.js';
+import { ChatService, type ChatTimeouts } from './chats.js';
+import { systemClock, type Clock } from './clock.js';
+import { ContactService, DEFAULT_CONTACT_LIMITS, type ContactLimits } from './contacts.js';
+import { LocalEventBus, type EventBus } from './events.js';
+import { ListCache } from './list-cache.js';
+import { PresenceService } from './presence.js';
+import { TokenStore } from './tokens.js';
+
+export interface CoreOptions {
+  accounts: AccountOptions;
+  chats: ChatTimeouts;
+  contactLimits?: ContactLimits;
+  clock?: Clock;
+  bus?: EventBus;
+}
+
+export class Core {
+  readonly clock: Clock;
+  readonly bus: EventBus;
+  readonly lists: ListCache;
+  readonly tokens: TokenStore;
+  readonly accounts: AccountService;
+  readonly presence: PresenceService;
+  readonly contacts: ContactService;
+  readonly chats: ChatService;
+  private endpointSeq = 0;
+  private adminCursor = 0;
+
+  constructor(
+    readonly store: Store,
+    opts: CoreOptions,
+    readonly log: Logger,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.bus = opts.bus ?? new LocalEventBus();
+    this.lists = new ListCache(store);
+    this.tokens = new TokenStore(this.clock);
+    this.accounts = new AccountService(store, opts.accounts);
+    this.presence = new PresenceService(this.bus, this.lists);
+    this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
+    this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats);
+  }
+
+  /** A process-unique id for a new endpoint (connection). */
+  newEndpointId(): string {
+    return `ep${++this.endpointSeq}`;
+  }
+
+  /** Starts following changes made by other processes (the CLI). */
+  async startAdminFeed(): Promise<void> {
+    this.adminCursor = await this.store.lastAdminEventId();
+  }
+
+  /** Applies changes other processes made since the last call. */
+  async pollAdminFeed(): Promise<void> {
+    const events = await this.store.adminEventsAfter(this.adminCursor);
+    for (const ev of events) {
+      this.adminCursor = ev.id;
+      try {
+        if (ev.type === ACCOUNT_DELETED) this.applyAccountDeleted(ev.payload as unknown as AccountDeletedEvent);
+      } catch (e) {
+        this.log.error({ err: e, event: ev.type }, 'failed to apply an admin event');
+      }
+    }
+  }
+
+  /** Expires tokens; returns switchboard members left alone for too long. */
+  sweep(): ReturnType<ChatService['sweep']> {
+    this.tokens.sweep();
+    return this.chats.sweep();
+  }
+
+  private applyAccountDeleted(ev: AccountDeletedEvent): void {
+    this.log.info({ email: ev.email }, 'account deleted: signing it out and removing it from lists');
+    this.bus.toAccount(ev.id, { type: 'sign-out', reason: 'deleted' });
+    for (const entry of ev.entries) {
+      const list = this.lists.peek(entry.ownerId);
+      if (list) {
+        const c = list.contacts.get(ev.id);
+        if (c) list.put({ ...c, lists: 0 });
+        list.listVersion = entry.version;
+      }
+      for (const name of ['FL', 'AL', 'BL', 'RL'] as ListName[]) {
+        if (entry.lists & LIST_BITS[name]) {
+          this.bus.toAccount(entry.ownerId, { type: 'list-removed', list: name, email: ev.email, version: entry.version });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// Single-purpose, single-use, expiring random tokens (switchboard cookies now,
+// Passport tickets later). A token is bound to what it was issued for; taking
+// it removes it, so it can never be used twice.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock.js';
+
+interface Entry<T> {
+  purpose: string;
+  data: T;
+  expiresAt: number;
+}
+
+/** `1234567890.1234567890.12345`: the shape of the original cookies, 80 random bits. */
+export function newCookie(): string {
+  const b = randomBytes(10);
+  return `${b.readUInt32BE(0)}.${b.readUInt32BE(4)}.${b.readUInt16BE(8)}`;
+}
+
+export class TokenStore {
+  private readonly entries = new Map<string, Entry<unknown>>();
+
+  constructor(private readonly clock: Clock) {}
+
+  issue<T>(purpose: string, data: T, ttlMs: number, make: () => string = newCookie): string {
+    let token = make();
+    while (this.entries.has(token)) token = make();
+    this.entries.set(token, { purpose, data, expiresAt: this.clock.now() + ttlMs });
+    return token;
+  }
+
+  /** Returns the token's data and forgets it, if it exists, is unexpired and has this purpose. */
+  take<T>(purpose: string, token: string): T | undefined {
+    const e = this.entries.get(token);
+    if (!e || e.purpose !== purpose) return undefined;
+    this.entries.delete(token);
+    if (e.expiresAt <= this.clock.now()) return undefined;
+    return e.data as T;
+  }
+
+  /** Forgets every token of this purpose whose data matches. */
+  revoke(purpose: string, match: (data: unknown) => boolean): void {
+    for (const [k, e] of this.entries) if (e.purpose === purpose && match(e.data)) this.entries.delete(k);
+  }
+
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

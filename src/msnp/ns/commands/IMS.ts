@@ -1,0 +1,19 @@
+// IMS ON|OFF (MSNP3+, WebTV): whether the user takes part in conversations.
+import { ProtocolError } from '../../session.js';
+import { needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+
+export const IMS: NsCommand = {
+  verb: 'IMS',
+  versions: [3, 7],
+  states: SIGNED_IN,
+  outOfState: NOT_LOGGED_IN,
+  handle(s, cmd) {
+    const t = tridOf(cmd);
+    needArgs(cmd, 2);
+    const v = cmd.args[1]!;
+    if (v !== 'ON' && v !== 'OFF') throw new ProtocolError(201);
+    s.imsOff = v === 'OFF';
+    s.ctx.core.presence.setAcceptsInvitations(s.account!.id, v === 'ON');
+    s.send(`IMS ${t} 0 ${v}`);
+  },
+};

@@ -1,0 +1,37 @@
+// The notification server's command table: every verb with the versions and
+// states it serves.
+import { CommandTable } from '../../session.js';
+import type { NsSession } from '../session.js';
+import { ADD } from './ADD.js';
+import { ADG } from './ADG.js';
+import { BLP } from './BLP.js';
+import { CHG } from './CHG.js';
+import { CHL } from './CHL.js';
+import { CVR } from './CVR.js';
+import { FND } from './FND.js';
+import { GTC } from './GTC.js';
+import { IMS } from './IMS.js';
+import { INF } from './INF.js';
+import { LSG } from './LSG.js';
+import { LST } from './LST.js';
+import { OUT } from './OUT.js';
+import { PAG } from './PAG.js';
+import { PNG } from './PNG.js';
+import { PRP } from './PRP.js';
+import { QRY } from './QRY.js';
+import { REA } from './REA.js';
+import { REG } from './REG.js';
+import { REM } from './REM.js';
+import { RMG } from './RMG.js';
+import { SDC } from './SDC.js';
+import { SND } from './SND.js';
+import { SYN } from './SYN.js';
+import { URL } from './URL.js';
+import { USR } from './USR.js';
+import { VER } from './VER.js';
+import { XFR } from './XFR.js';
+
+export const NS_COMMANDS = new CommandTable<NsSession>([
+  VER, INF, CVR, USR, XFR, SYN, LST, LSG, GTC, BLP, ADD, REM, REA, CHG, ADG, RMG, REG, PRP, PNG, URL, FND, SND, SDC, PAG, IMS,
+  QRY, CHL, OUT,
+]);

@@ -1,0 +1,19 @@
+// Arguments shared by ADD and REM.
+import type { ListName } from '../../../store/store.js';
+import { ProtocolError } from '../../session.js';
+import type { NsSession } from '../session.js';
+
+/** FL, AL or BL: the lists a client edits (RL belongs to the server). */
+export function userList(token: string | undefined): ListName {
+  if (token === 'FL' || token === 'AL' || token === 'BL') return token;
+  throw new ProtocolError(201);
+}
+
+/** A group id argument (MSNP7, forward list only); undefined where groups do not apply. */
+export function groupArg(s: NsSession, list: ListName, token: string | undefined): number | undefined {
+  if (!s.v.groups || list !== 'FL' || token === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(token)) throw new ProtocolError(201);
+  const g = Number(token);
+  if (g > 29) throw new ProtocolError(224);
+  return g;
+}

@@ -1,0 +1,58 @@
+// Small pieces the notification-server commands share.
+import { CoreError } from '../../../core/errors.js';
+import { isValidEmail, normaliseEmail } from '../../../core/email.js';
+import type { Command } from '../../wire/command.js';
+import { trid } from '../../wire/command.js';
+import { ProtocolError, type CommandSpec } from '../../session.js';
+import { errorCode } from '../errors.js';
+import type { NsSession, NsState } from '../session.js';
+
+export type NsCommand = CommandSpec<NsSession>;
+
+/** Versions this server speaks, for commands that exist in all of them. */
+export const ALL: readonly [number, number] = [2, 7];
+
+export const SIGNED_IN: readonly NsState[] = ['online'];
+/** Error 302 (not logged in) for commands that need a signed-in user. */
+export const NOT_LOGGED_IN = 302;
+
+/** The transaction id, or error 201 when it is missing or not a number. */
+export function tridOf(cmd: Command): number {
+  const t = trid(cmd);
+  if (t === undefined) throw new ProtocolError(201);
+  return t;
+}
+
+/** At least `n` arguments after the verb (the transaction id counts), else 201. */
+export function needArgs(cmd: Command, n: number): void {
+  if (cmd.args.length < n) throw new ProtocolError(201);
+}
+
+/** A well-formed address argument, normalised; 201 otherwise. */
+export function emailArg(s: string | undefined): string {
+  if (s === undefined) throw new ProtocolError(201);
+  const e = normaliseEmail(s);
+  if (!isValidEmail(e)) throw new ProtocolError(201);
+  return e;
+}
+
+/** Runs a core call, turning its refusals into the version's error code. */
+export async function core<T>(s: NsSession, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof CoreError) throw new ProtocolError(errorCode(e.kind, s.version));
+    throw e;
+  }
+}
+
+/** The signed-in account (commands registered for the online state only). */
+export function me(s: NsSession): { id: number; email: string } {
+  if (!s.account) throw new ProtocolError(NOT_LOGGED_IN);
+  return s.account;
+}
+
+/** Byte length of a token as sent (names are limited in encoded bytes). */
+export function encodedLength(token: string): number {
+  return Buffer.byteLength(token, 'utf8');
+}

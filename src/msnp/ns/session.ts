@@ -1,0 +1,174 @@
+// One client's notification-server connection: dispatch-server role before
+// sign-in, then the signed-in user's endpoint. Renders core events for the
+// negotiated version; commands live in ./commands.
+import type { EndpointEvent } from '../../core/events.js';
+import type { Command } from '../wire/command.js';
+import { MsnpSession } from '../session.js';
+import type { Transport } from '../transport.js';
+import { traits, type VersionTraits } from '../versions.js';
+import { newChallenge } from '../challenges.js';
+import { advertised, type NsContext } from './context.js';
+import { NS_COMMANDS } from './commands/index.js';
+import { bpr, fln, nln } from './render/classic.js';
+import { urlEncode } from '../wire/urlcode.js';
+
+/** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
+export type NsState = 'new' | 'ver' | 'auth' | 'online';
+
+export interface SignedIn {
+  id: number;
+  email: string;
+}
+
+export class NsSession extends MsnpSession<NsSession> {
+  readonly endpointId: string;
+  traits: VersionTraits | undefined;
+  /** The address given in USR I, awaiting USR S. */
+  pendingEmail: string | undefined;
+  account: SignedIn | undefined;
+  /** The client has sent SYN (pushes that SYN would carry wait until then). */
+  synced = false;
+  /** The first CHG has been answered (ILN sent). */
+  initialStatusSent = false;
+  /** IMS OFF: no invitations, no new switchboards (WebTV). */
+  imsOff = false;
+  /** The outstanding challenge, if any. */
+  challenge: { value: string; deadline: number } | undefined;
+  nextChallengeAt = 0;
+
+  constructor(
+    readonly ctx: NsContext,
+    transport: Transport,
+    now: number,
+  ) {
+    super(transport, NS_COMMANDS, ctx.limits, ctx.log, 'new', now);
+    this.endpointId = ctx.core.newEndpointId();
+  }
+
+  protected get self(): NsSession {
+    return this;
+  }
+
+  get v(): VersionTraits {
+    if (!this.traits) throw new Error('version not negotiated');
+    return this.traits;
+  }
+
+  setVersion(version: number): void {
+    this.version = version;
+    this.traits = traits(version);
+  }
+
+  protected override admit(cmd: Command): boolean {
+    // VER must come first: anything else on a fresh connection is not MSNP.
+    if (this.state === 'new' && cmd.verb !== 'VER') {
+      this.close(`${cmd.verb} before VER`);
+      return false;
+    }
+    return true;
+  }
+
+  /** `host:port` of the switchboard, as this client should reach it. */
+  switchboardAddress(): string {
+    return advertised(this.ctx, this.transport.localAddress, this.ctx.sbPort());
+  }
+
+  /** Called once USR has verified the credentials. */
+  async signIn(account: { id: number; email: string; friendlyName: string }): Promise<void> {
+    const core = this.ctx.core;
+    const list = await core.lists.retain(account.id);
+    if (!list) throw new Error(`account ${account.id} vanished during sign-in`);
+    if (this.closed) {
+      core.lists.release(account.id);
+      return;
+    }
+    this.account = { id: account.id, email: account.email };
+    this.state = 'online';
+    core.bus.attach(this.endpointId, account.id, (e) => this.onEvent(e));
+    const replaced = core.presence.signIn({
+      accountId: account.id,
+      email: account.email,
+      endpointId: this.endpointId,
+      dialect: this.version,
+      friendlyName: list.friendlyName,
+    });
+    if (replaced) core.bus.toEndpoint(replaced, { type: 'sign-out', reason: 'OTH' });
+    this.log.info({ email: account.email, version: this.version, remote: this.transport.remoteAddress }, 'signed in');
+  }
+
+  /** Renders a core event for this client. */
+  onEvent(e: EndpointEvent): void {
+    if (this.closed) return;
+    switch (e.type) {
+      case 'presence':
+        // Before the first CHG the client has not asked for presence; ILN will carry it.
+        if (!this.initialStatusSent) return;
+        this.send(e.status === 'FLN' ? fln(e.email) : nln({ status: e.status, email: e.email, friendlyName: e.friendlyName }));
+        return;
+      case 'reverse-list':
+        if (!this.synced) return;
+        this.send(e.op === 'add' ? `ADD 0 RL ${e.version} ${e.email} ${urlEncode(e.friendlyName)}` : `REM 0 RL ${e.version} ${e.email}`);
+        return;
+      case 'list-removed':
+        if (this.synced) this.send(`REM 0 ${e.list} ${e.version} ${e.email}`);
+        return;
+      case 'contact-property':
+        if (this.synced && this.v.phoneProperties) this.send(bpr(e.version, e.email, e.key, e.value));
+        return;
+      case 'ring':
+        if (this.imsOff) return;
+        this.send(`RNG ${e.chatId} ${this.switchboardAddress()} CKI ${e.cookie} ${e.email} ${urlEncode(e.friendlyName)}`);
+        return;
+      case 'sign-out':
+        this.send(e.reason === 'deleted' ? 'OUT' : `OUT ${e.reason}`);
+        this.close(`signed out (${e.reason})`);
+        return;
+    }
+  }
+
+  /** Periodic checks: sign-in deadline, idleness, challenges. */
+  tick(now: number): void {
+    if (this.closed) return;
+    const cfg = this.ctx.config;
+    if (this.state !== 'online') {
+      if (now - this.connectedAt > cfg.authTimeout * 1000) this.close('did not sign in in time');
+      return;
+    }
+    if (cfg.idleTimeout > 0 && now - this.lastActivity > cfg.idleTimeout * 1000) {
+      this.send('OUT');
+      this.close('idle');
+      return;
+    }
+    if (!this.v.challenge || cfg.challenges === 'off' || !this.initialStatusSent) return;
+    if (this.challenge && now > this.challenge.deadline) {
+      this.challenge = undefined;
+      if (cfg.challenges === 'enforce') {
+        this.sendError(540, 0);
+        this.close('no answer to the challenge');
+        return;
+      }
+      this.log.warn({ email: this.account?.email }, 'challenge not answered in time (MSNPD_CHALLENGES=log)');
+    }
+    if (!this.challenge && now >= this.nextChallengeAt) {
+      this.sendChallenge(0, now);
+    }
+  }
+
+  sendChallenge(trid: number, now: number): void {
+    const value = newChallenge();
+    this.challenge = { value, deadline: now + this.ctx.config.challengeTimeout * 1000 };
+    this.nextChallengeAt = now + this.ctx.config.challengeInterval * 1000;
+    this.send(`CHL ${trid} ${value}`);
+  }
+
+  protected onClosed(reason: string): void {
+    const core = this.ctx.core;
+    if (this.account) {
+      core.presence.signOut(this.account.id, this.endpointId);
+      core.bus.detach(this.endpointId);
+      core.lists.release(this.account.id);
+      this.log.info({ email: this.account.email, reason }, 'signed out');
+    }
+    this.ctx.onSessionClosed?.(this);
+  }
+}

@@ -1,0 +1,14 @@
+// What every switchboard session shares.
+import type { Config } from '../../config.js';
+import type { Core } from '../../core/core.js';
+import type { Logger } from '../../log.js';
+import type { SessionLimits } from '../session.js';
+import type { SbSession } from './session.js';
+
+export interface SbContext {
+  core: Core;
+  config: Config;
+  log: Logger;
+  limits: SessionLimits;
+  onSessionClosed?: (session: SbSession) => void;
+}

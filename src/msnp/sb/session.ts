@@ -1,0 +1,109 @@
+// One participant's switchboard connection. It is also that participant's
+// membership of the conversation (ChatMember): the core delivers join, leave
+// and message events here, and they are rendered for this client's version.
+import type { Chat, ChatEvent, ChatMember } from '../../core/chats.js';
+import { MsnpSession } from '../session.js';
+import type { Transport } from '../transport.js';
+import type { Command } from '../wire/command.js';
+import { urlEncode } from '../wire/urlcode.js';
+import type { SbContext } from './context.js';
+import { SB_COMMANDS } from './commands/index.js';
+
+/** new: waiting for USR or ANS; chat: in a conversation. */
+export type SbState = 'new' | 'chat';
+
+export class SbSession extends MsnpSession<SbSession> implements ChatMember {
+  readonly endpointId: string;
+  accountId = 0;
+  email = '';
+  friendlyName = '';
+  caps = 0;
+  chat: Chat | undefined;
+  /** Friendly name as rendered on the wire, computed once. */
+  private encodedName = '';
+
+  constructor(
+    readonly ctx: SbContext,
+    transport: Transport,
+    now: number,
+  ) {
+    super(transport, SB_COMMANDS, ctx.limits, ctx.log, 'new', now);
+    this.endpointId = ctx.core.newEndpointId();
+  }
+
+  protected get self(): SbSession {
+    return this;
+  }
+
+  protected override admit(cmd: Command): boolean {
+    // Before USR/ANS nothing else means anything on a switchboard.
+    if (this.state === 'new' && cmd.verb !== 'USR' && cmd.verb !== 'ANS') {
+      this.close(`${cmd.verb} before USR/ANS`);
+      return false;
+    }
+    return true;
+  }
+
+  /** Takes on the identity a cookie was issued to (USR/ANS). */
+  become(t: { accountId: number; email: string; friendlyName: string; caps: number; version: number }): this {
+    this.accountId = t.accountId;
+    this.email = t.email;
+    this.friendlyName = t.friendlyName;
+    this.encodedName = urlEncode(t.friendlyName);
+    this.caps = t.caps;
+    this.version = t.version;
+    return this;
+  }
+
+  joined(chat: Chat): void {
+    this.chat = chat;
+    this.state = 'chat';
+    // Deleted accounts and server shutdown reach switchboard connections too.
+    this.ctx.core.bus.attach(this.endpointId, this.accountId, (e) => {
+      if (e.type === 'sign-out') this.close(`signed out (${e.reason})`);
+    });
+  }
+
+  get wireName(): string {
+    return this.encodedName;
+  }
+
+  deliver(e: ChatEvent): boolean {
+    if (this.closed) return false;
+    switch (e.type) {
+      case 'message':
+        return this.transport.writeParts(`MSG ${e.email} ${urlEncode(e.friendlyName)} ${e.payload.length}\r\n`, e.payload);
+      case 'join':
+        this.send(`JOI ${e.email} ${urlEncode(e.friendlyName)}`);
+        return true;
+      case 'leave':
+        this.send(e.idle ? `BYE ${e.email} 1` : `BYE ${e.email}`);
+        return true;
+    }
+  }
+
+  tick(now: number): void {
+    if (this.closed) return;
+    const cfg = this.ctx.config;
+    if (this.state === 'new') {
+      if (now - this.connectedAt > cfg.authTimeout * 1000) this.close('did not authenticate in time');
+    } else if (now - this.lastActivity > cfg.sbIdleTimeout * 1000) {
+      this.leaveChat(true);
+      this.close('idle');
+    }
+  }
+
+  /** Leaves the conversation (others get BYE; with `idle`, BYE email 1). */
+  leaveChat(idle = false): void {
+    const chat = this.chat;
+    if (!chat) return;
+    this.chat = undefined;
+    this.ctx.core.chats.leave(chat, this, idle);
+  }
+
+  protected onClosed(): void {
+    this.leaveChat();
+    if (this.state === 'chat') this.ctx.core.bus.detach(this.endpointId);
+    this.ctx.onSessionClosed?.(this);
+  }
+}

@@ -1,0 +1,235 @@
+// The part every MSNP session shares, whatever the server: framing, one
+// command at a time in arrival order, the dispatch table lookup (verb, version,
+// state), error replies, and closing. Notification and switchboard sessions
+// extend it with their own state and commands.
+import type { Logger } from '../log.js';
+import { trid, type Command } from './wire/command.js';
+import { Framer, type FramerOptions, type FramingError } from './wire/framer.js';
+import { MSNP_VERBS } from './wire/verbs.js';
+import type { Transport } from './transport.js';
+
+/** A handler for one verb, valid in some versions and session states. */
+export interface CommandSpec<S> {
+  verb: string;
+  /** Lowest and highest MSNP version the handler serves (inclusive). */
+  versions: readonly [number, number];
+  states: readonly string[];
+  /** Sent in another state: reply with this error code, or close the connection. */
+  outOfState: number | 'close';
+  handle(session: S, cmd: Command): void | Promise<void>;
+}
+
+export class CommandTable<S> {
+  private readonly byVerb = new Map<string, CommandSpec<S>[]>();
+
+  constructor(specs: readonly CommandSpec<S>[]) {
+    for (const s of specs) {
+      let l = this.byVerb.get(s.verb);
+      if (!l) this.byVerb.set(s.verb, (l = []));
+      l.push(s);
+    }
+  }
+
+  /** The handler for this verb and version; with version 0 (not negotiated yet), any handler of the verb. */
+  find(verb: string, version: number): CommandSpec<S> | undefined {
+    const l = this.byVerb.get(verb);
+    if (!l) return undefined;
+    if (version === 0) return l[0];
+    return l.find((s) => version >= s.versions[0] && version <= s.versions[1]);
+  }
+
+  has(verb: string): boolean {
+    return this.byVerb.has(verb);
+  }
+}
+
+/** Thrown by a handler to answer `<code> <trid>` and carry on. */
+export class ProtocolError extends Error {
+  constructor(readonly code: number, readonly closeAfter = false) {
+    super(`MSNP error ${code}`);
+  }
+}
+
+/** Thrown by a handler when the only right answer is to drop the connection. */
+export class CloseConnection extends Error {
+  constructor(reason: string) {
+    super(reason);
+  }
+}
+
+export interface SessionLimits {
+  framer: FramerOptions;
+  /** Commands that may wait while one is being handled; more closes the connection. */
+  maxQueued: number;
+  /** Bytes queued for a slow reader before the connection is dropped. */
+  maxWriteBuffer: number;
+}
+
+export abstract class MsnpSession<S extends MsnpSession<S>> {
+  version = 0;
+  state: string;
+  closed = false;
+  /** Last time the client sent anything (ms). */
+  lastActivity: number;
+  readonly connectedAt: number;
+  private readonly framer: Framer;
+  private queue: Command[] | undefined;
+  private busy = false;
+
+  protected constructor(
+    readonly transport: Transport,
+    private readonly table: CommandTable<S>,
+    protected readonly limits: SessionLimits,
+    readonly log: Logger,
+    initialState: string,
+    now: number,
+  ) {
+    this.state = initialState;
+    this.lastActivity = now;
+    this.connectedAt = now;
+    this.framer = new Framer(limits.framer, (c) => this.onCommand(c), (e) => this.onFramingError(e));
+  }
+
+  /** Bytes from the peer. */
+  receive(chunk: Buffer, now: number): void {
+    this.lastActivity = now;
+    this.framer.push(chunk);
+  }
+
+  /** True while a command line has arrived whose payload has not (slow-sender checks). */
+  get awaitingPayload(): boolean {
+    return this.framer.awaitingPayload;
+  }
+
+  send(line: string): void {
+    if (this.closed) return;
+    this.transport.write(line + '\r\n');
+    this.checkWriteBuffer();
+  }
+
+  sendWithPayload(line: string, payload: Buffer | string): void {
+    if (this.closed) return;
+    const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    this.transport.writeParts(`${line} ${body.length}\r\n`, body);
+    this.checkWriteBuffer();
+  }
+
+  sendError(code: number, cmd: Command | number | undefined): void {
+    const t = typeof cmd === 'number' ? cmd : cmd ? trid(cmd) : undefined;
+    this.send(t === undefined ? `${code}` : `${code} ${t}`);
+  }
+
+  /** Ends the connection (after what is queued has been written). */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = undefined;
+    this.log.debug({ reason, remote: this.transport.remoteAddress }, 'closing connection');
+    this.transport.end();
+    this.onClosed(reason);
+  }
+
+  /** The transport went away (peer closed, error). */
+  transportClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = undefined;
+    this.onClosed('connection closed by peer');
+  }
+
+  /** Cleanup after close; called exactly once. */
+  protected abstract onClosed(reason: string): void;
+
+  /** Called when a known verb exists in MSNP but not in the negotiated version. */
+  protected onWrongVersion(cmd: Command): void {
+    this.close(`${cmd.verb} does not exist in MSNP${this.version}`);
+  }
+
+  protected abstract get self(): S;
+
+  private checkWriteBuffer(): void {
+    const t = this.transport as { bufferedBytes?: number };
+    if (t.bufferedBytes !== undefined && t.bufferedBytes > this.limits.maxWriteBuffer) {
+      this.closed = true;
+      this.queue = undefined;
+      this.transport.destroy();
+      this.onClosed('peer is not reading (write buffer over limit)');
+    }
+  }
+
+  private onFramingError(e: FramingError): void {
+    this.close(`framing error: ${e}`);
+  }
+
+  private onCommand(cmd: Command): void {
+    if (this.closed) return;
+    if (this.busy) {
+      if (!this.queue) this.queue = [];
+      if (this.queue.length >= this.limits.maxQueued) return this.close('too many commands queued');
+      this.queue.push(cmd);
+      return;
+    }
+    this.run(cmd);
+  }
+
+  private run(cmd: Command): void {
+    let result: void | Promise<void>;
+    try {
+      result = this.dispatch(cmd);
+    } catch (e) {
+      this.handleFailure(cmd, e);
+      return this.next();
+    }
+    if (result && typeof (result as Promise<void>).then === 'function') {
+      this.busy = true;
+      (result as Promise<void>).then(
+        () => {
+          this.busy = false;
+          this.next();
+        },
+        (e: unknown) => {
+          this.busy = false;
+          this.handleFailure(cmd, e);
+          this.next();
+        },
+      );
+    }
+  }
+
+  private next(): void {
+    while (!this.busy && !this.closed && this.queue && this.queue.length > 0) {
+      this.run(this.queue.shift()!);
+    }
+  }
+
+  /** A server-wide rule checked before the table (e.g. nothing but VER before VER). */
+  protected admit(_cmd: Command): boolean {
+    return true;
+  }
+
+  private dispatch(cmd: Command): void | Promise<void> {
+    if (!this.admit(cmd)) return;
+    const spec = this.table.find(cmd.verb, this.version);
+    if (!spec) {
+      if (this.table.has(cmd.verb) || MSNP_VERBS.has(cmd.verb)) return this.onWrongVersion(cmd);
+      return this.sendError(200, cmd);
+    }
+    if (!spec.states.includes(this.state)) {
+      if (spec.outOfState === 'close') return this.close(`${cmd.verb} not expected in state ${this.state}`);
+      return this.sendError(spec.outOfState, cmd);
+    }
+    return spec.handle(this.self, cmd);
+  }
+
+  private handleFailure(cmd: Command, e: unknown): void {
+    if (this.closed) return;
+    if (e instanceof ProtocolError) {
+      this.sendError(e.code, cmd);
+      if (e.closeAfter) this.close(`error ${e.code} on ${cmd.verb}`);
+      return;
+    }
+    if (e instanceof CloseConnection) return this.close(e.message);
+    this.log.error({ err: e, verb: cmd.verb }, 'command failed');
+    this.sendError(500, cmd);
+  }
+}

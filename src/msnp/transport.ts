@@ -1,0 +1,20 @@
+// What a session needs from its connection. A TCP socket is one
+// implementation; the HTTP gateway will be another, so sessions never touch
+// sockets directly.
+
+export interface Transport {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** The local address the client reached (used for XFR/RNG when no public host is set). */
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** Queues bytes for the peer. Returns false once the connection is closed. */
+  write(data: string | Buffer): boolean;
+  /** Writes a header line and a payload as one unit, without copying the payload. */
+  writeParts(head: string, body: Buffer): boolean;
+  /** Sends what is queued, then closes. */
+  end(): void;
+  /** Closes at once, dropping anything queued. */
+  destroy(): void;
+  readonly closed: boolean;
+}

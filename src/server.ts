@@ -1,0 +1,150 @@
+// Composition root: opens the store, builds the core, starts the MSNP
+// listeners and the periodic sweep, and stops them all again.
+import type net from 'node:net';
+import type { Config } from './config.js';
+import { Core } from './core/core.js';
+import type { Logger } from './log.js';
+import { listenTcp } from './msnp/tcp.js';
+import type { SessionLimits } from './msnp/session.js';
+import { NsSession } from './msnp/ns/session.js';
+import type { NsContext } from './msnp/ns/context.js';
+import { SbSession } from './msnp/sb/session.js';
+import type { SbContext } from './msnp/sb/context.js';
+import { NS_PAYLOAD_VERBS, SB_PAYLOAD_VERBS } from './msnp/wire/verbs.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface Listener {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface RunningServer {
+  core: Core;
+  listeners: Listener[];
+  /** Bound ports by role. */
+  ports: { ns: number; sb: number; notify?: number };
+  /** Stops accepting, tells signed-in clients the server is going down, closes everything. */
+  stop(): Promise<void>;
+}
+
+/** How often sessions are checked for deadlines, idleness and challenges. */
+const TICK_MS = 250;
+
+export async function startServer(config: Config, log: Logger, opts: { store?: Store } = {}): Promise<RunningServer> {
+  const store = opts.store ?? openSqliteStore(config.dataDir);
+  const core = new Core(
+    store,
+    {
+      accounts: { scryptN: config.scryptN, legacyMd5: config.legacyMd5 },
+      chats: {
+        cookieTtlMs: config.cookieTtl * 1000,
+        ringTimeoutMs: config.ringTimeout * 1000,
+        lonelyTimeoutMs: config.sbLonelyTimeout * 1000,
+      },
+    },
+    log,
+  );
+  await core.startAdminFeed();
+
+  const nsSessions = new Set<NsSession>();
+  const sbSessions = new Set<SbSession>();
+  const limits = (maxPayloadBytes: number, payloadVerbs: ReadonlySet<string>): SessionLimits => ({
+    framer: { maxLineBytes: config.maxLineBytes, maxPayloadBytes, payloadVerbs },
+    maxQueued: 64,
+    maxWriteBuffer: 4 * 1024 * 1024,
+  });
+  const servers: net.Server[] = [];
+  const listeners: Listener[] = [];
+  const ports = { ns: 0, sb: 0, notify: undefined as number | undefined };
+
+  const nsContext = (dispatchOnly: boolean): NsContext => ({
+    core,
+    config,
+    log: log.child({ server: dispatchOnly ? 'dispatch' : 'ns' }),
+    limits: limits(config.maxNsPayloadBytes, NS_PAYLOAD_VERBS),
+    dispatchOnly,
+    notifyPort: () => ports.notify ?? ports.ns,
+    sbPort: () => ports.sb,
+    onSessionClosed: (s) => nsSessions.delete(s),
+  });
+  const sbContext: SbContext = {
+    core,
+    config,
+    log: log.child({ server: 'sb' }),
+    limits: limits(config.maxSbPayloadBytes, SB_PAYLOAD_VERBS),
+    onSessionClosed: (s) => sbSessions.delete(s),
+  };
+
+  const listen = async (name: string, port: number, accept: Parameters<typeof listenTcp>[0]['accept']) => {
+    const server = await listenTcp({ host: config.host, port, name, log, accept });
+    servers.push(server);
+    const addr = server.address() as net.AddressInfo;
+    listeners.push({ name, host: config.host, port: addr.port });
+    return addr.port;
+  };
+
+  try {
+    const redirect = config.dispatch === 'redirect';
+    const nsCtx = nsContext(redirect);
+    ports.ns = await listen(redirect ? 'dispatch' : 'notification', config.nsPort, (t) => {
+      const s = new NsSession(nsCtx, t, Date.now());
+      nsSessions.add(s);
+      return s;
+    });
+    if (redirect) {
+      const notifyCtx = nsContext(false);
+      ports.notify = await listen('notification', config.notifyPort, (t) => {
+        const s = new NsSession(notifyCtx, t, Date.now());
+        nsSessions.add(s);
+        return s;
+      });
+    }
+    ports.sb = await listen('switchboard', config.sbPort, (t) => {
+      const s = new SbSession(sbContext, t, Date.now());
+      sbSessions.add(s);
+      return s;
+    });
+  } catch (e) {
+    for (const s of servers) s.close();
+    await store.close();
+    throw e;
+  }
+
+  let lastAdminPoll = 0;
+  let polling = false;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const s of nsSessions) s.tick(now);
+    for (const s of sbSessions) s.tick(now);
+    for (const m of core.sweep()) if (m instanceof SbSession) m.close('alone in the conversation for too long');
+    if (!polling && now - lastAdminPoll >= config.adminPollInterval * 1000) {
+      lastAdminPoll = now;
+      polling = true;
+      core
+        .pollAdminFeed()
+        .catch((e: unknown) => log.error({ err: e }, 'reading admin events failed'))
+        .finally(() => (polling = false));
+    }
+  }, TICK_MS);
+  timer.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(timer);
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(
+        (async () => {
+          for (const s of [...nsSessions]) {
+            s.send('OUT SSD');
+            s.close('server shutting down');
+          }
+          for (const s of [...sbSessions]) s.close('server shutting down');
+        })(),
+      ));
+      await store.close();
+    })());
+
+  return { core, listeners, ports: { ns: ports.ns, sb: ports.sb, notify: ports.notify }, stop };
+}

@@ -1,0 +1,58 @@
+// Schema versions, applied in order at open. SQL is kept to what PostgreSQL
+// also accepts (no SQLite-only types), so a postgres/ store can reuse the shape.
+
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  friendly_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  md5_salt TEXT,
+  md5_verifier TEXT,
+  privacy TEXT NOT NULL DEFAULT 'AL',
+  add_prompt TEXT NOT NULL DEFAULT 'A',
+  list_version INTEGER NOT NULL DEFAULT 0,
+  guid TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE account_properties (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+CREATE TABLE contacts (
+  owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  contact_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  lists INTEGER NOT NULL,
+  guid TEXT NOT NULL,
+  PRIMARY KEY (owner_id, contact_id)
+);
+CREATE INDEX contacts_by_contact ON contacts(contact_id);
+CREATE TABLE user_groups (
+  owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  id INTEGER NOT NULL,
+  guid TEXT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (owner_id, id)
+);
+CREATE TABLE contact_group_members (
+  owner_id INTEGER NOT NULL,
+  contact_id INTEGER NOT NULL,
+  group_id INTEGER NOT NULL,
+  PRIMARY KEY (owner_id, contact_id, group_id),
+  FOREIGN KEY (owner_id, contact_id) REFERENCES contacts(owner_id, contact_id) ON DELETE CASCADE,
+  FOREIGN KEY (owner_id, group_id) REFERENCES user_groups(owner_id, id) ON DELETE CASCADE
+);
+CREATE TABLE admin_events (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+`,
+  },
+];

@@ -1,0 +1,351 @@
+// The Store on an embedded SQLite file (better-sqlite3, WAL).
+import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DuplicateAccountError,
+  type Account,
+  type AccountSummary,
+  type AddPrompt,
+  type AdminEvent,
+  type Contact,
+  type Group,
+  type NewAccount,
+  type Privacy,
+  type RemovedEntry,
+  type Store,
+  type StoreOps,
+} from '../store.js';
+import { Mutex } from '../mutex.js';
+import { MIGRATIONS } from './migrations.js';
+
+export const DEFAULT_GROUP_NAME = 'Other Contacts';
+
+interface AccountRow {
+  id: number;
+  email: string;
+  friendly_name: string;
+  password_hash: string;
+  md5_salt: string | null;
+  md5_verifier: string | null;
+  privacy: string;
+  add_prompt: string;
+  list_version: number;
+  guid: string;
+  created_at: number;
+}
+
+interface ContactRow {
+  contact_id: number;
+  email: string;
+  friendly_name: string;
+  lists: number;
+  guid: string;
+}
+
+function toContact(r: ContactRow, groups: number[]): Contact {
+  return { contactId: r.contact_id, email: r.email, friendlyName: r.friendly_name, lists: r.lists, guid: r.guid, groups };
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Synchronous operations on one connection; SqliteStore serialises access. */
+class SqliteOps {
+  private readonly st: Record<string, Statement>;
+
+  constructor(private readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.st = {
+      accountByEmail: p('SELECT * FROM accounts WHERE email = ?'),
+      accountById: p('SELECT * FROM accounts WHERE id = ?'),
+      props: p('SELECT key, value FROM account_properties WHERE account_id = ?'),
+      listAccounts: p(
+        'SELECT id, email, friendly_name, created_at, md5_verifier IS NOT NULL AS has_md5 FROM accounts ORDER BY email',
+      ),
+      insertAccount: p(
+        'INSERT INTO accounts (email, friendly_name, password_hash, md5_salt, md5_verifier, guid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertDefaultGroup: p('INSERT INTO user_groups (owner_id, id, guid, name) VALUES (?, 0, ?, ?)'),
+      setPassword: p('UPDATE accounts SET password_hash = ?, md5_salt = ?, md5_verifier = ? WHERE id = ?'),
+      ownersOf: p('SELECT owner_id, lists FROM contacts WHERE contact_id = ? AND owner_id <> ?'),
+      deleteAccount: p('DELETE FROM accounts WHERE id = ?'),
+      setName: p('UPDATE accounts SET friendly_name = ? WHERE id = ?'),
+      setPrivacy: p('UPDATE accounts SET privacy = ? WHERE id = ?'),
+      setPrompt: p('UPDATE accounts SET add_prompt = ? WHERE id = ?'),
+      setProp: p(
+        'INSERT INTO account_properties (account_id, key, value) VALUES (?, ?, ?) ON CONFLICT (account_id, key) DO UPDATE SET value = excluded.value',
+      ),
+      delProp: p('DELETE FROM account_properties WHERE account_id = ? AND key = ?'),
+      bump: p('UPDATE accounts SET list_version = list_version + 1 WHERE id = ? RETURNING list_version'),
+      contacts: p(
+        'SELECT c.contact_id, a.email, a.friendly_name, c.lists, c.guid FROM contacts c JOIN accounts a ON a.id = c.contact_id WHERE c.owner_id = ? ORDER BY c.rowid',
+      ),
+      contact: p(
+        'SELECT c.contact_id, a.email, a.friendly_name, c.lists, c.guid FROM contacts c JOIN accounts a ON a.id = c.contact_id WHERE c.owner_id = ? AND c.contact_id = ?',
+      ),
+      memberships: p('SELECT contact_id, group_id FROM contact_group_members WHERE owner_id = ? ORDER BY group_id'),
+      membershipsOf: p(
+        'SELECT group_id FROM contact_group_members WHERE owner_id = ? AND contact_id = ? ORDER BY group_id',
+      ),
+      upsertContact: p(
+        'INSERT INTO contacts (owner_id, contact_id, lists, guid) VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, contact_id) DO UPDATE SET lists = excluded.lists, guid = excluded.guid',
+      ),
+      deleteContact: p('DELETE FROM contacts WHERE owner_id = ? AND contact_id = ?'),
+      clearMemberships: p('DELETE FROM contact_group_members WHERE owner_id = ? AND contact_id = ?'),
+      addMembership: p('INSERT INTO contact_group_members (owner_id, contact_id, group_id) VALUES (?, ?, ?)'),
+      shared: p(
+        'SELECT p.account_id, p.key, p.value FROM account_properties p JOIN contacts c ON c.owner_id = p.account_id WHERE c.contact_id = ? AND (c.lists & 2) <> 0',
+      ),
+      groups: p('SELECT id, guid, name FROM user_groups WHERE owner_id = ? ORDER BY id'),
+      upsertGroup: p(
+        'INSERT INTO user_groups (owner_id, id, guid, name) VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, id) DO UPDATE SET guid = excluded.guid, name = excluded.name',
+      ),
+      deleteGroup: p('DELETE FROM user_groups WHERE owner_id = ? AND id = ?'),
+      appendEvent: p('INSERT INTO admin_events (type, payload, created_at) VALUES (?, ?, ?)'),
+      eventsAfter: p('SELECT id, type, payload FROM admin_events WHERE id > ? ORDER BY id LIMIT 1000'),
+      lastEvent: p('SELECT COALESCE(MAX(id), 0) AS id FROM admin_events'),
+    };
+  }
+
+  /** Several statements as one unit, also when called outside withTransaction. */
+  private atomic<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
+  }
+
+  private toAccount(row: AccountRow | undefined): Account | undefined {
+    if (!row) return undefined;
+    const properties: Record<string, string> = {};
+    for (const r of this.st.props!.all(row.id) as { key: string; value: string }[]) properties[r.key] = r.value;
+    return {
+      id: row.id,
+      email: row.email,
+      friendlyName: row.friendly_name,
+      passwordHash: row.password_hash,
+      md5Salt: row.md5_salt,
+      md5Verifier: row.md5_verifier,
+      privacy: row.privacy === 'BL' ? 'BL' : 'AL',
+      addPrompt: row.add_prompt === 'N' ? 'N' : 'A',
+      listVersion: row.list_version,
+      guid: row.guid,
+      createdAt: row.created_at,
+      properties,
+    };
+  }
+
+  getAccountByEmail(email: string): Account | undefined {
+    return this.toAccount(this.st.accountByEmail!.get(email) as AccountRow | undefined);
+  }
+  getAccountById(id: number): Account | undefined {
+    return this.toAccount(this.st.accountById!.get(id) as AccountRow | undefined);
+  }
+  listAccounts(): AccountSummary[] {
+    return (
+      this.st.listAccounts!.all() as { id: number; email: string; friendly_name: string; created_at: number; has_md5: number }[]
+    ).map((r) => ({ id: r.id, email: r.email, friendlyName: r.friendly_name, createdAt: r.created_at, hasMd5Verifier: !!r.has_md5 }));
+  }
+  createAccount(a: NewAccount): number {
+    return this.atomic(() => this.insertAccount(a));
+  }
+  private insertAccount(a: NewAccount): number {
+    try {
+      const info = this.st.insertAccount!.run(
+        a.email, a.friendlyName, a.passwordHash, a.md5Salt, a.md5Verifier, randomUUID(), Date.now(),
+      );
+      const id = Number(info.lastInsertRowid);
+      this.st.insertDefaultGroup!.run(id, randomUUID(), DEFAULT_GROUP_NAME);
+      return id;
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateAccountError(a.email);
+      throw e;
+    }
+  }
+  createAccounts(list: NewAccount[]): string[] {
+    return this.atomic(() => this.insertAccounts(list));
+  }
+  private insertAccounts(list: NewAccount[]): string[] {
+    const skipped: string[] = [];
+    for (const a of list) {
+      if (this.st.accountByEmail!.get(a.email)) {
+        skipped.push(a.email);
+        continue;
+      }
+      this.insertAccount(a);
+    }
+    return skipped;
+  }
+  setPassword(id: number, hash: string, salt: string | null, verifier: string | null): void {
+    this.st.setPassword!.run(hash, salt, verifier, id);
+  }
+  deleteAccount(id: number): RemovedEntry[] {
+    return this.atomic(() => this.removeAccount(id));
+  }
+  private removeAccount(id: number): RemovedEntry[] {
+    const rows = this.st.ownersOf!.all(id, id) as { owner_id: number; lists: number }[];
+    const out = rows.map((r) => ({ ownerId: r.owner_id, lists: r.lists, version: (this.st.bump!.get(r.owner_id) as { list_version: number }).list_version }));
+    this.st.deleteAccount!.run(id);
+    return out;
+  }
+  setFriendlyName(id: number, name: string): void {
+    this.st.setName!.run(name, id);
+  }
+  setPrivacy(id: number, privacy: Privacy): void {
+    this.st.setPrivacy!.run(privacy, id);
+  }
+  setAddPrompt(id: number, prompt: AddPrompt): void {
+    this.st.setPrompt!.run(prompt, id);
+  }
+  setProperty(id: number, key: string, value: string | null): void {
+    if (value === null || value === '') this.st.delProp!.run(id, key);
+    else this.st.setProp!.run(id, key, value);
+  }
+  bumpListVersion(id: number): number {
+    const r = this.st.bump!.get(id) as { list_version: number } | undefined;
+    if (!r) throw new Error(`no account ${id}`);
+    return r.list_version;
+  }
+  getContacts(ownerId: number): Contact[] {
+    const rows = this.st.contacts!.all(ownerId) as ContactRow[];
+    const groups = new Map<number, number[]>();
+    for (const m of this.st.memberships!.all(ownerId) as { contact_id: number; group_id: number }[]) {
+      let g = groups.get(m.contact_id);
+      if (!g) groups.set(m.contact_id, (g = []));
+      g.push(m.group_id);
+    }
+    return rows.map((r) => toContact(r, groups.get(r.contact_id) ?? []));
+  }
+  getContact(ownerId: number, contactId: number): Contact | undefined {
+    const r = this.st.contact!.get(ownerId, contactId) as ContactRow | undefined;
+    if (!r) return undefined;
+    const groups = (this.st.membershipsOf!.all(ownerId, contactId) as { group_id: number }[]).map((m) => m.group_id);
+    return toContact(r, groups);
+  }
+  putContact(ownerId: number, c: Contact): void {
+    this.atomic(() => this.writeContact(ownerId, c));
+  }
+  private writeContact(ownerId: number, c: Contact): void {
+    if (c.lists === 0) {
+      this.st.deleteContact!.run(ownerId, c.contactId);
+      return;
+    }
+    this.st.upsertContact!.run(ownerId, c.contactId, c.lists, c.guid);
+    this.st.clearMemberships!.run(ownerId, c.contactId);
+    for (const g of c.groups) this.st.addMembership!.run(ownerId, c.contactId, g);
+  }
+  getSharedProperties(viewerId: number): { accountId: number; key: string; value: string }[] {
+    return (this.st.shared!.all(viewerId) as { account_id: number; key: string; value: string }[]).map((r) => ({
+      accountId: r.account_id,
+      key: r.key,
+      value: r.value,
+    }));
+  }
+  getGroups(ownerId: number): Group[] {
+    return this.st.groups!.all(ownerId) as Group[];
+  }
+  putGroup(ownerId: number, g: Group): void {
+    this.st.upsertGroup!.run(ownerId, g.id, g.guid, g.name);
+  }
+  deleteGroup(ownerId: number, groupId: number): void {
+    this.st.deleteGroup!.run(ownerId, groupId);
+  }
+  appendAdminEvent(type: string, payload: Record<string, unknown>): number {
+    return Number(this.st.appendEvent!.run(type, JSON.stringify(payload), Date.now()).lastInsertRowid);
+  }
+  adminEventsAfter(id: number): AdminEvent[] {
+    return (this.st.eventsAfter!.all(id) as { id: number; type: string; payload: string }[]).map((r) => ({
+      id: r.id,
+      type: r.type,
+      payload: JSON.parse(r.payload) as Record<string, unknown>,
+    }));
+  }
+  lastAdminEventId(): number {
+    return (this.st.lastEvent!.get() as { id: number }).id;
+  }
+}
+
+// Every StoreOps method, checked by the compiler to be complete.
+const OPS: Record<keyof StoreOps, true> = {
+  getAccountByEmail: true, getAccountById: true, listAccounts: true, createAccount: true, createAccounts: true,
+  setPassword: true, deleteAccount: true, setFriendlyName: true, setPrivacy: true, setAddPrompt: true,
+  setProperty: true, bumpListVersion: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
+  getGroups: true, putGroup: true, deleteGroup: true, appendAdminEvent: true, adminEventsAfter: true,
+  lastAdminEventId: true,
+};
+
+/** Wraps every synchronous operation in a Promise, run through `gate`. */
+function asyncOps(ops: SqliteOps, gate: <T>(fn: () => T) => Promise<T>): StoreOps {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(OPS)) {
+    const fn = (ops as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+    out[name] = (...args: unknown[]) => gate(() => fn.apply(ops, args));
+  }
+  return out as unknown as StoreOps;
+}
+
+export interface SqliteStoreOptions {
+  /** Milliseconds to wait for another process (the CLI) holding the write lock. */
+  busyTimeoutMs?: number;
+}
+
+export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}): Store {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'msnpd.sqlite'));
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode loses nothing when the process is killed (only on power loss).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10000}`);
+  migrate(db);
+
+  const ops = new SqliteOps(db);
+  const mutex = new Mutex();
+  const inTx = asyncOps(ops, (fn) => {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  });
+  const outside = asyncOps(ops, (fn) => mutex.run(fn));
+  let closed = false;
+
+  const store: Store = {
+    ...outside,
+    withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+      return mutex.run(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const r = await fn(inTx);
+          db.exec('COMMIT');
+          return r;
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      });
+    },
+    close() {
+      return mutex.run(() => {
+        if (!closed) {
+          closed = true;
+          db.close();
+        }
+      });
+    },
+  };
+  return store;
+}
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+    }).immediate();
+  }
+}

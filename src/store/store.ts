@@ -1,0 +1,127 @@
+// The storage interface. It speaks the domain (accounts, contacts, groups) and
+// returns Promises even where the backing database is synchronous, so SQLite
+// and PostgreSQL stay interchangeable. A change is acknowledged to a client
+// only after the transaction that made it has committed.
+
+export type ListName = 'FL' | 'AL' | 'BL' | 'RL' | 'PL';
+
+/** List membership as bits, as MSNP8+ renders them in LST. */
+export const LIST_BITS: Readonly<Record<ListName, number>> = { FL: 1, AL: 2, BL: 4, RL: 8, PL: 16 };
+
+export type Privacy = 'AL' | 'BL';
+export type AddPrompt = 'A' | 'N';
+
+export interface Account {
+  id: number;
+  email: string;
+  friendlyName: string;
+  passwordHash: string;
+  md5Salt: string | null;
+  md5Verifier: string | null;
+  /** BLP: who may see me and contact me when on neither AL nor BL. */
+  privacy: Privacy;
+  /** GTC: whether my client prompts me when someone adds me. */
+  addPrompt: AddPrompt;
+  /** The classic (MSNP2-7) list version, bumped on every list change. */
+  listVersion: number;
+  guid: string;
+  createdAt: number;
+  /** PRP properties (PHH, PHW, PHM, MOB, MBE, ...), URL-decoded values. */
+  properties: Record<string, string>;
+}
+
+export interface NewAccount {
+  email: string;
+  friendlyName: string;
+  passwordHash: string;
+  md5Salt: string | null;
+  md5Verifier: string | null;
+}
+
+export interface AccountSummary {
+  id: number;
+  email: string;
+  friendlyName: string;
+  createdAt: number;
+  hasMd5Verifier: boolean;
+}
+
+export interface Contact {
+  /** The other account. */
+  contactId: number;
+  email: string;
+  /** The contact's own friendly name when the entry was read (not kept current in memory). */
+  friendlyName: string;
+  /** Bits of LIST_BITS. */
+  lists: number;
+  guid: string;
+  /** Group ids (never 0: "Other Contacts" is the absence of groups). */
+  groups: number[];
+}
+
+/** An entry that disappeared from `ownerId`'s lists, and the owner's list version after it. */
+export interface RemovedEntry {
+  ownerId: number;
+  lists: number;
+  version: number;
+}
+
+export interface Group {
+  id: number;
+  guid: string;
+  name: string;
+}
+
+export interface AdminEvent {
+  id: number;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** Operations available inside and outside a transaction. */
+export interface StoreOps {
+  getAccountByEmail(email: string): Promise<Account | undefined>;
+  getAccountById(id: number): Promise<Account | undefined>;
+  listAccounts(): Promise<AccountSummary[]>;
+  createAccount(a: NewAccount): Promise<number>;
+  /** Inserts many accounts; returns the e-mails that already existed (skipped). */
+  createAccounts(a: NewAccount[]): Promise<string[]>;
+  setPassword(id: number, passwordHash: string, md5Salt: string | null, md5Verifier: string | null): Promise<void>;
+  /** Deletes the account and every list entry naming it; returns the entries removed from other accounts' lists. */
+  deleteAccount(id: number): Promise<RemovedEntry[]>;
+  setFriendlyName(id: number, name: string): Promise<void>;
+  setPrivacy(id: number, privacy: Privacy): Promise<void>;
+  setAddPrompt(id: number, prompt: AddPrompt): Promise<void>;
+  setProperty(id: number, key: string, value: string | null): Promise<void>;
+  /** Increments and returns the account's list version. */
+  bumpListVersion(id: number): Promise<number>;
+
+  getContacts(ownerId: number): Promise<Contact[]>;
+  /** The owner's entry for one contact, if any list holds it. */
+  getContact(ownerId: number, contactId: number): Promise<Contact | undefined>;
+  /** Sets the list bits and groups of an entry; an entry with no bits is deleted. */
+  putContact(ownerId: number, contact: Contact): Promise<void>;
+
+  /** Properties (phone numbers) of the accounts that have `viewerId` on their allow list. */
+  getSharedProperties(viewerId: number): Promise<{ accountId: number; key: string; value: string }[]>;
+
+  getGroups(ownerId: number): Promise<Group[]>;
+  putGroup(ownerId: number, group: Group): Promise<void>;
+  deleteGroup(ownerId: number, groupId: number): Promise<void>;
+
+  appendAdminEvent(type: string, payload: Record<string, unknown>): Promise<number>;
+  adminEventsAfter(id: number): Promise<AdminEvent[]>;
+  lastAdminEventId(): Promise<number>;
+}
+
+export interface Store extends StoreOps {
+  /** Runs `fn` atomically; nothing it wrote is visible to others until it resolves. */
+  withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class DuplicateAccountError extends Error {
+  constructor(readonly email: string) {
+    super(`an account ${email} already exists`);
+  }
+}

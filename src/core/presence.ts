@@ -109,8 +109,8 @@ export class PresenceService {
     if (!u || !list || !this.online.has(viewerId)) return;
     if (!(list.bits(viewerId) & LIST_BITS.RL)) return;
     const now = this.visible(u, viewerId);
-    if (now) this.bus.toAccount(viewerId, this.event(u, u.status!));
-    else if (couldSee) this.bus.toAccount(viewerId, this.event(u, 'FLN'));
+    if (now && !couldSee) this.bus.toAccount(viewerId, this.event(u, u.status!));
+    else if (!now && couldSee) this.bus.toAccount(viewerId, this.event(u, 'FLN'));
   }
 
   /** Can the viewer see the owner online right now? */

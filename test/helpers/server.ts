@@ -1,0 +1,146 @@
+// Test servers: in-process (real TCP on loopback, real SQLite in a temp dir)
+// or as a separate `msnpd serve` process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { NsClient } from '../../src/client/ns-client.js';
+
+export const HOST = '127.0.0.1';
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+
+export function tempDir(prefix = 'msnpd-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Environment for a test server: ephemeral ports, cheap password hashing, no challenges unless asked. */
+export function testEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    MSNPD_DATA: dataDir,
+    MSNPD_HOST: HOST,
+    MSNPD_NS_PORT: '0',
+    MSNPD_SB_PORT: '0',
+    MSNPD_NOTIFY_PORT: '0',
+    MSNPD_SCRYPT_N: '1024',
+    MSNPD_CHALLENGES: 'off',
+    MSNPD_LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+export interface TestServer {
+  server: RunningServer;
+  config: Config;
+  dir: string;
+  ns: number;
+  sb: number;
+  /** Creates an account (friendly name defaults to the address). */
+  user(email: string, password?: string, name?: string): Promise<number>;
+  /** A signed-in client of this version (after SYN and, unless `status` is null, CHG). */
+  login(email: string, version: number, opts?: { password?: string; status?: string | null; sync?: boolean }): Promise<NsClient>;
+  client(version: number | number[]): NsClient;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, dir = tempDir()): Promise<TestServer> {
+  const config = loadConfig(testEnv(dir, env));
+  const server = await startServer(config, silentLogger);
+  const clients: NsClient[] = [];
+  const t: TestServer = {
+    server,
+    config,
+    dir,
+    ns: server.ports.ns,
+    sb: server.ports.sb,
+    user: (email, password = 'secret', name) => server.core.accounts.create(email, password, name),
+    client(version) {
+      const c = new NsClient({ host: HOST, port: server.ports.ns, versions: Array.isArray(version) ? version : [version] });
+      clients.push(c);
+      return c;
+    },
+    async login(email, version, opts = {}) {
+      const c = t.client(version);
+      await c.connect();
+      await c.login(email, opts.password ?? 'secret');
+      if (opts.sync !== false) await c.sync(0);
+      if (opts.status !== null) await c.setStatus(opts.status ?? 'NLN');
+      // The profile message and the ILN burst are not what most tests look at.
+      c.conn.take((r) => r.verb === 'MSG' || r.verb === 'ILN');
+      return c;
+    },
+    async stop() {
+      for (const c of clients) c.conn?.destroy();
+      await server.stop();
+    },
+  };
+  return t;
+}
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  ns: number;
+  sb: number;
+  notify?: number;
+  output: () => string;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `msnpd serve` as its own process and waits for its listener lines. */
+export function spawnServer(dir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...testEnv(dir, env) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15000);
+    const check = () => {
+      const port = (name: string) => {
+        const m = new RegExp(`${name} server listening on [^\\s]+:(\\d+)`).exec(out);
+        return m ? Number(m[1]) : undefined;
+      };
+      const sb = port('switchboard');
+      const ns = port('notification');
+      if (sb !== undefined && ns !== undefined && /data in/.test(out)) {
+        clearTimeout(timer);
+        proc.stdout!.off('data', check);
+        const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+        resolve({
+          proc,
+          ns: port('dispatch') ?? ns,
+          sb,
+          notify: port('dispatch') !== undefined ? ns : undefined,
+          output: () => out,
+          async stop(signal = 'SIGTERM') {
+            if (proc.exitCode === null) proc.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    proc.stdout!.on('data', check);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.on('close', (code) => resolve({ code, stdout, stderr }));
+    proc.stdin.end(input ?? '');
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

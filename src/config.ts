@@ -113,7 +113,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_CHALLENGE_INTERVAL', 'seconds between CHLs (default 900)'],
   ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
   ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 sign-in needs (default on)'],
-  ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 16384)'],
+  ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 8192: about 10 ms and 8 MiB per hash)'],
   ['MSNPD_URL_BASE', 'base URL for the pages the URL command names (default http://localhost/)'],
   ['MSNPD_LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent (default info)'],
   ['MSNPD_MAX_LINE', 'longest command line in bytes (default 8192)'],
@@ -130,7 +130,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
 ];
 
 export function loadConfig(env: Env = process.env): Config {
-  const scryptN = int(env, 'MSNPD_SCRYPT_N', 16384, 2, 1 << 22);
+  const scryptN = int(env, 'MSNPD_SCRYPT_N', 8192, 2, 1 << 22);
   if ((scryptN & (scryptN - 1)) !== 0) throw new ConfigError('MSNPD_SCRYPT_N', `must be a power of two, got ${scryptN}`);
   const urlBase = str(env, 'MSNPD_URL_BASE', 'http://localhost/');
   if (!/^https?:\/\/\S+$/.test(urlBase)) throw new ConfigError('MSNPD_URL_BASE', `not an http(s) URL: "${urlBase}"`);

@@ -104,20 +104,23 @@ async function importAccounts(text: string, accounts: AccountService, store: Sto
   const { lines, bad } = parseImport(text);
   const seen = new Set<string>();
   const todo: ImportLine[] = [];
+  const existing: string[] = [];
+  const known = new Set((await store.listAccounts()).map((a) => a.email));
   for (const l of lines) {
-    const e = l.email.toLowerCase();
+    const e = l.email.trim().toLowerCase();
     if (seen.has(e)) {
       bad.push(`line ${l.line}: ${e} appears earlier in the file`);
       continue;
     }
     seen.add(e);
-    todo.push(l);
+    // Checked before hashing: re-running an import skips what is there quickly.
+    if (known.has(e)) existing.push(`line ${l.line}: skipped ${e}: an account with this address already exists`);
+    else todo.push(l);
   }
   const started = Date.now();
   const tty = process.stderr.isTTY;
   let done = 0;
   let created = 0;
-  const existing: string[] = [];
   const progress = (final = false) => {
     const line = `importing: ${done}/${todo.length} checked, ${created} created, ${existing.length} already existed, ${bad.length} bad lines`;
     if (tty) process.stderr.write(`\r${line}${final ? '\n' : ''}`);
@@ -129,8 +132,9 @@ async function importAccounts(text: string, accounts: AccountService, store: Sto
   const flush = async () => {
     if (batch.length === 0) return;
     const rows = batch.splice(0);
+    // Accounts created meanwhile (by another process) are skipped, not overwritten.
     const skipped = await store.createAccounts(rows);
-    existing.push(...skipped);
+    existing.push(...skipped.map((e) => `skipped ${e}: an account with this address was created during the import`));
     created += rows.length - skipped.length;
   };
   let next = 0;
@@ -155,8 +159,8 @@ async function importAccounts(text: string, accounts: AccountService, store: Sto
   await Promise.all(Array.from({ length: concurrency }, worker));
   await flush();
   progress(true);
-  for (const b of bad) console.error(b);
-  for (const e of existing) console.error(`skipped ${e}: an account with this address already exists`);
+  const byLine = (x: string) => Number(/^line (\d+)/.exec(x)?.[1] ?? Infinity);
+  for (const b of [...bad, ...existing].sort((x, y) => byLine(x) - byLine(y))) console.error(b);
   console.log(`imported ${created} account${created === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s (${existing.length} already existed, ${bad.length} bad lines skipped)`);
   if (bad.length > 0) process.exitCode = 1;
 }

@@ -14,6 +14,7 @@ export function normaliseEmail(s: string): string {
 export function emailProblem(s: string): string | undefined {
   if (s.length === 0) return 'the address is empty';
   if (s.length > MAX_EMAIL_LENGTH) return `the address is longer than ${MAX_EMAIL_LENGTH} characters`;
+  if (/\s/.test(s)) return 'the address contains a space (MSNP tokens cannot hold one)';
   if (!s.includes('@')) return 'the address has no @';
   if (s.indexOf('@') !== s.lastIndexOf('@')) return 'the address has more than one @';
   if (s.endsWith('@')) return 'the address has no domain';

@@ -27,6 +27,8 @@ export interface RunningServer {
   ports: { ns: number; sb: number; notify?: number };
   /** Stops accepting, tells signed-in clients the server is going down, closes everything. */
   stop(): Promise<void>;
+  /** Counts for logs and operators. */
+  stats(): { notificationConnections: number; switchboardConnections: number; online: number; conversations: number };
 }
 
 /** How often sessions are checked for deadlines, idleness and challenges. */
@@ -146,5 +148,11 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       await store.close();
     })());
 
-  return { core, listeners, ports: { ns: ports.ns, sb: ports.sb, notify: ports.notify }, stop };
+  const stats = () => ({
+    notificationConnections: nsSessions.size,
+    switchboardConnections: sbSessions.size,
+    online: core.presence.count,
+    conversations: core.chats.count,
+  });
+  return { core, listeners, ports: { ns: ports.ns, sb: ports.sb, notify: ports.notify }, stop, stats };
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { startServer } from '../server.js';
+import { compactMemory } from '../memory.js';
 
 /** Flags of `serve` and the environment variable each one sets. */
 const FLAGS: ReadonlyArray<[string, string, string]> = [
@@ -51,5 +52,10 @@ export function serveCommand(program: Command): void {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // SIGUSR2: a full garbage collection, then one log line with memory and counts.
+    process.on('SIGUSR2', () => {
+      const m = compactMemory();
+      log.info({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, ...server.stats() }, 'memory after a full collection');
+    });
   });
 }

@@ -41,8 +41,10 @@ export class MsnpConnection extends EventEmitter {
     super();
     this.framer = new Framer(
       { maxLineBytes: 1 << 20, maxPayloadBytes: 1 << 24, payloadVerbs: SERVER_PAYLOAD_VERBS, lenientPayloads: true },
-      (c) => this.onCommand(c),
-      (e) => this.emit('error', new ClientError(`framing error from server: ${e}`)),
+      {
+        onCommand: (c) => this.onCommand(c),
+        onFramingError: (e) => this.emit('error', new ClientError(`framing error from server: ${e}`)),
+      },
     );
     socket.on('data', (d: Buffer) => this.framer.push(d));
     socket.on('close', () => {

@@ -6,7 +6,6 @@ import { LIST_BITS } from '../store/store.js';
 
 export class ContactList {
   readonly contacts = new Map<number, Contact>();
-  readonly byEmail = new Map<string, Contact>();
   readonly groups = new Map<number, Group>();
   privacy: Privacy;
   addPrompt: AddPrompt;
@@ -23,21 +22,20 @@ export class ContactList {
     this.addPrompt = account.addPrompt;
     this.listVersion = account.listVersion;
     this.friendlyName = account.friendlyName;
-    this.properties = { ...account.properties };
+    this.properties = account.properties;
     for (const c of contacts) this.put(c);
     for (const g of groups) this.groups.set(g.id, g);
   }
 
   put(c: Contact): void {
-    const old = this.contacts.get(c.contactId);
-    if (old && old.email !== c.email) this.byEmail.delete(old.email);
-    if (c.lists === 0) {
-      this.contacts.delete(c.contactId);
-      this.byEmail.delete(c.email);
-      return;
-    }
-    this.contacts.set(c.contactId, c);
-    this.byEmail.set(c.email, c);
+    if (c.lists === 0) this.contacts.delete(c.contactId);
+    else this.contacts.set(c.contactId, c);
+  }
+
+  /** The entry for an address (a scan: rare, and an index per online user costs memory). */
+  byEmail(email: string): Contact | undefined {
+    for (const c of this.contacts.values()) if (c.email === email) return c;
+    return undefined;
   }
 
   bits(contactId: number): number {

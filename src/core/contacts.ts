@@ -129,7 +129,7 @@ export class ContactService {
     let rlVersion: number | undefined;
     const result = await this.mutate([ownerId], async (tx, touched) => {
       const owner = await this.mustRead(tx, ownerId);
-      const entry = owner.byEmail.get(email);
+      const entry = owner.byEmail(email);
       if (!entry || !(entry.lists & bit)) throw new CoreError('not-on-list', email);
       contactId = entry.contactId;
       touched.push(contactId);
@@ -185,7 +185,7 @@ export class ContactService {
   async touchContact(ownerId: number, email: string): Promise<number> {
     return this.mutate([ownerId], async (tx) => {
       const owner = await this.mustRead(tx, ownerId);
-      if (!owner.byEmail.has(email)) throw new CoreError('not-on-list', email);
+      if (!owner.byEmail(email)) throw new CoreError('not-on-list', email);
       return this.bump(tx, owner);
     });
   }

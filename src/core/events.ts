@@ -19,46 +19,55 @@ export type EndpointEvent =
   /** The endpoint must sign out: signed in elsewhere, server shutting down, account deleted. */
   | { type: 'sign-out'; reason: 'OTH' | 'SSD' | 'deleted' };
 
-export type EventHandler = (e: EndpointEvent) => void;
+/** An endpoint that receives events (a session of some front). */
+export interface EventReceiver {
+  readonly endpointId: string;
+  readonly accountId: number;
+  onEvent(e: EndpointEvent): void;
+}
 
 export interface EventBus {
-  attach(endpointId: string, accountId: number, handler: EventHandler): void;
+  attach(receiver: EventReceiver): void;
   detach(endpointId: string): void;
   toAccount(accountId: number, e: EndpointEvent): void;
   toEndpoint(endpointId: string, e: EndpointEvent): void;
 }
 
-/** Delivery within one process. */
+/** Delivery within one process. Kept lean: one entry per online endpoint. */
 export class LocalEventBus implements EventBus {
-  private readonly byAccount = new Map<number, Map<string, EventHandler>>();
-  private readonly byEndpoint = new Map<string, { accountId: number; handler: EventHandler }>();
+  private readonly byAccount = new Map<number, EventReceiver | EventReceiver[]>();
+  private readonly byEndpoint = new Map<string, EventReceiver>();
 
-  attach(endpointId: string, accountId: number, handler: EventHandler): void {
-    this.detach(endpointId);
-    this.byEndpoint.set(endpointId, { accountId, handler });
-    let m = this.byAccount.get(accountId);
-    if (!m) this.byAccount.set(accountId, (m = new Map()));
-    m.set(endpointId, handler);
+  attach(r: EventReceiver): void {
+    this.detach(r.endpointId);
+    this.byEndpoint.set(r.endpointId, r);
+    const cur = this.byAccount.get(r.accountId);
+    if (cur === undefined) this.byAccount.set(r.accountId, r);
+    else if (Array.isArray(cur)) cur.push(r);
+    else this.byAccount.set(r.accountId, [cur, r]);
   }
 
   detach(endpointId: string): void {
-    const e = this.byEndpoint.get(endpointId);
-    if (!e) return;
+    const r = this.byEndpoint.get(endpointId);
+    if (!r) return;
     this.byEndpoint.delete(endpointId);
-    const m = this.byAccount.get(e.accountId);
-    if (m) {
-      m.delete(endpointId);
-      if (m.size === 0) this.byAccount.delete(e.accountId);
+    const cur = this.byAccount.get(r.accountId);
+    if (cur === r) this.byAccount.delete(r.accountId);
+    else if (Array.isArray(cur)) {
+      const rest = cur.filter((x) => x !== r);
+      if (rest.length === 1) this.byAccount.set(r.accountId, rest[0]!);
+      else this.byAccount.set(r.accountId, rest);
     }
   }
 
   toAccount(accountId: number, e: EndpointEvent): void {
-    const m = this.byAccount.get(accountId);
-    if (!m) return;
-    for (const h of m.values()) h(e);
+    const cur = this.byAccount.get(accountId);
+    if (cur === undefined) return;
+    if (!Array.isArray(cur)) return cur.onEvent(e);
+    for (const r of [...cur]) r.onEvent(e);
   }
 
   toEndpoint(endpointId: string, e: EndpointEvent): void {
-    this.byEndpoint.get(endpointId)?.handler(e);
+    this.byEndpoint.get(endpointId)?.onEvent(e);
   }
 }

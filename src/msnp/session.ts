@@ -87,7 +87,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     this.state = initialState;
     this.lastActivity = now;
     this.connectedAt = now;
-    this.framer = new Framer(limits.framer, (c) => this.onCommand(c), (e) => this.onFramingError(e));
+    this.framer = new Framer(limits.framer, this);
   }
 
   /** Bytes from the peer. */
@@ -157,11 +157,13 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     }
   }
 
-  private onFramingError(e: FramingError): void {
+  /** FrameSink: the byte stream broke the framing rules. */
+  onFramingError(e: FramingError): void {
     this.close(`framing error: ${e}`);
   }
 
-  private onCommand(cmd: Command): void {
+  /** FrameSink: one complete command. */
+  onCommand(cmd: Command): void {
     if (this.closed) return;
     if (this.busy) {
       if (!this.queue) this.queue = [];

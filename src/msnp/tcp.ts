@@ -5,16 +5,20 @@ import type { Logger } from '../log.js';
 import type { Transport } from './transport.js';
 
 export class TcpTransport implements Transport {
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
+  constructor(private readonly socket: net.Socket) {}
 
-  constructor(private readonly socket: net.Socket) {
-    this.remoteAddress = stripV4Mapped(socket.remoteAddress ?? '');
-    this.remotePort = socket.remotePort ?? 0;
-    this.localAddress = stripV4Mapped(socket.localAddress ?? '');
-    this.localPort = socket.localPort ?? 0;
+  // Read from the socket when asked (rarely): fewer strings kept per connection.
+  get remoteAddress(): string {
+    return stripV4Mapped(this.socket.remoteAddress ?? '');
+  }
+  get remotePort(): number {
+    return this.socket.remotePort ?? 0;
+  }
+  get localAddress(): string {
+    return stripV4Mapped(this.socket.localAddress ?? '');
+  }
+  get localPort(): number {
+    return this.socket.localPort ?? 0;
   }
 
   get closed(): boolean {
@@ -76,6 +80,32 @@ export interface ListenOptions {
   accept(transport: TcpTransport, socket: net.Socket): SocketSession | undefined;
 }
 
+const SESSION = Symbol('session');
+const LOG = Symbol('log');
+type SessionSocket = net.Socket & { [SESSION]: SocketSession; [LOG]: Logger };
+
+function onData(this: SessionSocket, chunk: Buffer): void {
+  try {
+    this[SESSION].receive(chunk, Date.now());
+  } catch (e) {
+    // Nothing a client sends may take the process down.
+    this[LOG].error({ err: e }, 'error while handling data');
+    this.destroy();
+  }
+}
+
+function onError(this: SessionSocket): void {
+  this.destroy();
+}
+
+function onClose(this: SessionSocket): void {
+  try {
+    this[SESSION].transportClosed();
+  } catch (e) {
+    this[LOG].error({ err: e }, 'error while closing a session');
+  }
+}
+
 export async function listenTcp(opts: ListenOptions): Promise<net.Server> {
   const server = net.createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 }, (socket) => {
     let session: SocketSession | undefined;
@@ -88,30 +118,19 @@ export async function listenTcp(opts: ListenOptions): Promise<net.Server> {
       socket.destroy();
       return;
     }
-    const s = session;
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        s.receive(chunk, Date.now());
-      } catch (e) {
-        // Nothing a client sends may take the process down.
-        opts.log.error({ err: e }, 'error while handling data');
-        socket.destroy();
-      }
-    });
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => {
-      try {
-        s.transportClosed();
-      } catch (e) {
-        opts.log.error({ err: e }, 'error while closing a session');
-      }
-    });
+    // Shared handlers with the session on the socket: no closures per connection.
+    (socket as SessionSocket)[SESSION] = session;
+    (socket as SessionSocket)[LOG] = opts.log;
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
   });
   server.on('error', (e) => opts.log.error({ err: e, listener: opts.name }, 'listener error'));
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error) => reject(e);
     server.once('error', onError);
-    server.listen(opts.port, opts.host, () => {
+    // A deep accept queue: a revival's users reconnect all at once after a restart.
+    server.listen({ port: opts.port, host: opts.host, backlog: 4096 }, () => {
       server.off('error', onError);
       resolve();
     });

@@ -1,17 +1,17 @@
 // Test servers: in-process (real TCP on loopback, real SQLite in a temp dir)
 // or as a separate `msnpd serve` process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { NsClient } from '../../src/client/ns-client.js';
+import { CLI, spawnMsnpd, type ServerProcess } from './process.js';
 
 export const HOST = '127.0.0.1';
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+export { CLI };
 
 export function tempDir(prefix = 'msnpd-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -80,54 +80,11 @@ export async function startTestServer(env: Record<string, string> = {}, dir = te
   return t;
 }
 
-export interface ServerProcess {
-  proc: ChildProcess;
-  ns: number;
-  sb: number;
-  notify?: number;
-  output: () => string;
-  /** SIGTERM and wait; resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+export type { ServerProcess } from './process.js';
 
-/** Runs `msnpd serve` as its own process and waits for its listener lines. */
+/** Runs `msnpd serve` as its own process on `dir` (test environment) and waits for its listener lines. */
 export function spawnServer(dir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...testEnv(dir, env) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15000);
-    const check = () => {
-      const port = (name: string) => {
-        const m = new RegExp(`${name} server listening on [^\\s]+:(\\d+)`).exec(out);
-        return m ? Number(m[1]) : undefined;
-      };
-      const sb = port('switchboard');
-      const ns = port('notification');
-      if (sb !== undefined && ns !== undefined && /data in/.test(out)) {
-        clearTimeout(timer);
-        proc.stdout!.off('data', check);
-        const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-        resolve({
-          proc,
-          ns: port('dispatch') ?? ns,
-          sb,
-          notify: port('dispatch') !== undefined ? ns : undefined,
-          output: () => out,
-          async stop(signal = 'SIGTERM') {
-            if (proc.exitCode === null) proc.kill(signal);
-            return exited;
-          },
-        });
-      }
-    };
-    proc.stdout!.on('data', check);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
+  return spawnMsnpd(testEnv(dir, env));
 }
 
 /** Runs the CLI to completion. */

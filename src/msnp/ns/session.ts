@@ -45,6 +45,11 @@ export class NsSession extends MsnpSession<NsSession> {
     this.endpointId = ctx.core.newEndpointId();
   }
 
+  /** The signed-in account (0 before sign-in); the bus addresses events by it. */
+  get accountId(): number {
+    return this.account?.id ?? 0;
+  }
+
   protected get self(): NsSession {
     return this;
   }
@@ -84,7 +89,7 @@ export class NsSession extends MsnpSession<NsSession> {
     }
     this.account = { id: account.id, email: account.email };
     this.state = 'online';
-    core.bus.attach(this.endpointId, account.id, (e) => this.onEvent(e));
+    core.bus.attach(this);
     const replaced = core.presence.signIn({
       accountId: account.id,
       email: account.email,

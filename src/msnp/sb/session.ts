@@ -2,6 +2,7 @@
 // membership of the conversation (ChatMember): the core delivers join, leave
 // and message events here, and they are rendered for this client's version.
 import type { Chat, ChatEvent, ChatMember } from '../../core/chats.js';
+import type { EndpointEvent, EventReceiver } from '../../core/events.js';
 import { MsnpSession } from '../session.js';
 import type { Transport } from '../transport.js';
 import type { Command } from '../wire/command.js';
@@ -12,7 +13,7 @@ import { SB_COMMANDS } from './commands/index.js';
 /** new: waiting for USR or ANS; chat: in a conversation. */
 export type SbState = 'new' | 'chat';
 
-export class SbSession extends MsnpSession<SbSession> implements ChatMember {
+export class SbSession extends MsnpSession<SbSession> implements ChatMember, EventReceiver {
   readonly endpointId: string;
   accountId = 0;
   email = '';
@@ -58,10 +59,12 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember {
   joined(chat: Chat): void {
     this.chat = chat;
     this.state = 'chat';
-    // Deleted accounts and server shutdown reach switchboard connections too.
-    this.ctx.core.bus.attach(this.endpointId, this.accountId, (e) => {
-      if (e.type === 'sign-out') this.close(`signed out (${e.reason})`);
-    });
+    // Deleted accounts reach switchboard connections too.
+    this.ctx.core.bus.attach(this);
+  }
+
+  onEvent(e: EndpointEvent): void {
+    if (e.type === 'sign-out' && e.reason !== 'OTH') this.close(`signed out (${e.reason})`);
   }
 
   get wireName(): string {

@@ -21,6 +21,12 @@ const LF = 0x0a;
 const CR = 0x0d;
 const EMPTY = Buffer.alloc(0);
 
+/** Where a framer delivers what it parses (a session; one object, no closures per connection). */
+export interface FrameSink {
+  onCommand(cmd: Command): void;
+  onFramingError(e: FramingError): void;
+}
+
 export class Framer {
   private buf: Buffer = EMPTY;
   /** Set while waiting for the payload of `pending`. */
@@ -30,8 +36,7 @@ export class Framer {
 
   constructor(
     private readonly opts: FramerOptions,
-    private readonly onCommand: (cmd: Command) => void,
-    private readonly onError: (e: FramingError) => void,
+    private readonly sink: FrameSink,
   ) {}
 
   /** Bytes received but not yet part of a complete command. */
@@ -58,7 +63,7 @@ export class Framer {
         off += this.need;
         this.pending = undefined;
         this.need = 0;
-        this.onCommand(cmd);
+        this.sink.onCommand(cmd);
         continue;
       }
       const nl = buf.indexOf(LF, off);
@@ -79,7 +84,7 @@ export class Framer {
         const lenTok = cmd.args[cmd.args.length - 1];
         if (lenTok === undefined || !/^\d{1,9}$/.test(lenTok)) {
           if (this.opts.lenientPayloads) {
-            this.onCommand(cmd);
+            this.sink.onCommand(cmd);
             continue;
           }
           return this.fail('bad-payload-length');
@@ -90,7 +95,7 @@ export class Framer {
         this.need = len;
         continue;
       }
-      this.onCommand(cmd);
+      this.sink.onCommand(cmd);
     }
     this.buf = off >= buf.length ? EMPTY : off === 0 ? buf : buf.subarray(off);
     // Keep memory bounded: a partial payload never exceeds the limit (checked above);
@@ -102,6 +107,6 @@ export class Framer {
     this.failed = true;
     this.buf = EMPTY;
     this.pending = undefined;
-    this.onError(e);
+    this.sink.onFramingError(e);
   }
 }

@@ -1,0 +1,166 @@
+// `npm run bench`: starts a fresh msnpd and the physical baseline as separate
+// processes, runs every scenario against them, prints a table and writes
+// bench/results/latest.json. Sizes are flags (see --help).
+import { Command } from 'commander';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CLI } from '../test/helpers/process.js';
+import {
+  account, setCompactor, fanoutScenarioBaseline, fanoutScenarioMsnpd, idleScenario, listScenario, loginScenario, PASSWORD,
+  relayScenarioBaseline, relayScenarioMsnpd,
+} from './scenarios.js';
+import { round } from './stats.js';
+import { rssBytes, startBaseline, startMsnpd } from './targets.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const resultsDir = path.resolve(here, '../../bench/results');
+
+const program = new Command()
+  .name('npm run bench --')
+  .description('msnpd benchmarks against a minimal relay baseline')
+  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list', 'login,idle,relay,fanout,list')
+  .option('--logins <n>', 'accounts signing in at once', '1000')
+  .option('--idle <n>', 'idle signed-in connections', '10000')
+  .option('--pairs <n>', 'switchboard pairs', '100')
+  .option('--messages <n>', 'messages per pair (half each way)', '1000')
+  .option('--window <n>', 'unacknowledged messages per sender', '10')
+  .option('--watchers <n>', 'watchers of the status change', '1000')
+  .option('--rounds <n>', 'status changes in the fan-out scenario', '20')
+  .option('--contacts <n>', 'contacts of the list scenario account', '1000')
+  .option('--out <file>', 'JSON results file', path.join(resultsDir, 'latest.json'))
+  .parse();
+const o = program.opts<Record<string, string>>();
+const num = (k: string) => Number(o[k]);
+const scenarios = new Set(o.scenarios!.split(','));
+
+interface Row {
+  scenario: string;
+  metric: string;
+  msnpd: number;
+  baseline?: number;
+  ratio?: number;
+  target: string;
+  ok?: boolean;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+
+function log(s: string) {
+  process.stderr.write(`[bench] ${s}\n`);
+}
+
+async function main() {
+  // Relay, fan-out and list each get accounts of their own; login and idle reuse them.
+  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 2);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-bench-'));
+  log(`creating ${needed} accounts in ${dir}`);
+  const file = path.join(dir, 'accounts.txt');
+  fs.writeFileSync(file, Array.from({ length: needed }, (_, i) => `${account(i)}:${PASSWORD}`).join('\n'));
+  // The bench signs in with MD5; the slow hash is not what it measures, so keep account creation quick.
+  execFileSync(process.execPath, [CLI, 'user', 'import', file], { env: { ...process.env, MSNPD_DATA: dir, MSNPD_SCRYPT_N: '16' }, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const msnpd = await startMsnpd(dir);
+  const baseline = await startBaseline();
+  log(`msnpd pid ${msnpd.proc.pid} ns ${msnpd.ns} sb ${msnpd.sb}; baseline pid ${baseline.proc.pid} port ${baseline.port}`);
+  let next = 0; // accounts are used once per scenario so state never carries over
+  const take = (n: number) => {
+    const first = next;
+    next += n;
+    return first;
+  };
+
+  try {
+    if (scenarios.has('login')) {
+      const n = num('logins');
+      log(`login: ${n} at once (msnpd, then baseline)`);
+      await loginScenario(msnpd.ns, Math.min(100, n), 0); // warm-up
+      const m = await loginScenario(msnpd.ns, n, 0);
+      const b = await loginScenario(baseline.port, n, 0);
+      results.login = { msnpd: m, baseline: b };
+      rows.push({ scenario: 'login', metric: 'logins/s', msnpd: m.perSecond, baseline: b.perSecond, ratio: m.perSecond / b.perSecond, target: '≥ 0.5× baseline', ok: m.perSecond / b.perSecond >= 0.5 });
+      rows.push({ scenario: 'login', metric: 'p50 latency ms', msnpd: m.latencyMs.p50, baseline: b.latencyMs.p50, target: '' });
+      rows.push({ scenario: 'login', metric: 'p99 latency ms', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: '' });
+    }
+    if (scenarios.has('relay')) {
+      const p = num('pairs');
+      log(`relay: ${p} pairs × ${num('messages')} messages, window ${num('window')}`);
+      const m = await relayScenarioMsnpd(msnpd.ns, p, num('messages'), num('window'), take(2 * p));
+      const b = await relayScenarioBaseline(baseline.port, p, num('messages'), num('window'));
+      results.relay = { msnpd: m, baseline: b };
+      rows.push({ scenario: 'relay', metric: 'messages/s', msnpd: m.perSecond, baseline: b.perSecond, ratio: m.perSecond / b.perSecond, target: '≥ 0.8× baseline', ok: m.perSecond / b.perSecond >= 0.8 });
+      rows.push({ scenario: 'relay', metric: 'p50 latency ms', msnpd: m.latencyMs.p50, baseline: b.latencyMs.p50, target: '' });
+      rows.push({ scenario: 'relay', metric: 'p99 latency ms', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: '' });
+    }
+    if (scenarios.has('fanout')) {
+      const k = num('watchers');
+      log(`fan-out: ${k} watchers, ${num('rounds')} rounds`);
+      const m = await fanoutScenarioMsnpd(msnpd.ns, k, num('rounds'), take(k + 1));
+      const b = await fanoutScenarioBaseline(baseline.port, k, num('rounds'));
+      results.fanout = { msnpd: m, baseline: b };
+      const ratio = m.allReceivedMs.p50 / b.allReceivedMs.p50;
+      rows.push({ scenario: 'fan-out', metric: 'all received ms (p50 of rounds)', msnpd: m.allReceivedMs.p50, baseline: b.allReceivedMs.p50, ratio, target: '≤ 2× baseline', ok: ratio <= 2 });
+      rows.push({ scenario: 'fan-out', metric: 'per-watcher p50 ms', msnpd: m.latencyMs.p50, baseline: b.latencyMs.p50, target: '' });
+      rows.push({ scenario: 'fan-out', metric: 'per-watcher p99 ms', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: '< 50 ms', ok: m.latencyMs.p99 < 50 });
+      rows.push({ scenario: 'fan-out', metric: 'per-watcher max ms', msnpd: m.latencyMs.max, baseline: b.latencyMs.max, target: '' });
+    }
+    if (scenarios.has('list')) {
+      const c = num('contacts');
+      log(`list: an account with ${c} contacts signs in`);
+      const first = take(c + 1);
+      const m = await listScenario(msnpd.ns, c, 5, first, first + 1);
+      results.list = { msnpd: m };
+      rows.push({ scenario: 'list', metric: `time to last LST ms (${c} contacts, p50)`, msnpd: m.timeToLastLstMs.p50, target: '' });
+    }
+    if (scenarios.has('idle')) {
+      const c = num('idle');
+      log(`idle: ${c} signed-in connections`);
+      // RSS is read after a full collection (SIGUSR2), so garbage from the burst of sign-ins is not counted.
+      setCompactor(async () => {
+        msnpd.proc.kill('SIGUSR2');
+        await new Promise((r) => setTimeout(r, 1000));
+      });
+      const { result, clients } = await idleScenario(msnpd.ns, c, () => rssBytes(msnpd.proc.pid!), 0);
+      results.idle = { msnpd: result };
+      rows.push({ scenario: 'idle', metric: `RSS per connection KB (${c / 2} → ${c})`, msnpd: result.bytesPerConnection / 1024, target: '≤ 5 KB', ok: result.bytesPerConnection <= 5 * 1024 });
+      rows.push({ scenario: 'idle', metric: `RSS per connection KB (0 → ${c}, fixed costs included)`, msnpd: result.bytesPerConnectionInclusive / 1024, target: '' });
+      for (const cl of clients) cl.conn.destroy();
+    }
+  } finally {
+    await baseline.stop();
+    await msnpd.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  printTable();
+  const out = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, memoryGiB: round(os.totalmem() / 2 ** 30, 1) },
+    parameters: o,
+    rows: rows.map((r) => ({ ...r, msnpd: round(r.msnpd), baseline: r.baseline === undefined ? undefined : round(r.baseline), ratio: r.ratio === undefined ? undefined : round(r.ratio, 3) })),
+    results,
+  };
+  fs.mkdirSync(path.dirname(o.out!), { recursive: true });
+  fs.writeFileSync(o.out!, JSON.stringify(out, null, 2) + '\n');
+  log(`wrote ${o.out}`);
+}
+
+function printTable() {
+  const head = ['scenario', 'metric', 'msnpd', 'baseline', 'ratio', 'target', ''];
+  const body = rows.map((r) => [
+    r.scenario, r.metric, String(round(r.msnpd)), r.baseline === undefined ? '' : String(round(r.baseline)),
+    r.ratio === undefined ? '' : round(r.ratio, 3).toFixed(3), r.target, r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) console.log(line(b));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

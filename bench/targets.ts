@@ -1,0 +1,63 @@
+// The servers a scenario runs against: msnpd (as its own process) and the
+// physical baseline (bench/baseline.ts, also its own process).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnMsnpd, type ServerProcess } from '../test/helpers/process.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface Baseline {
+  proc: ChildProcess;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function startBaseline(): Promise<Baseline> {
+  const proc = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, path.join(here, 'baseline.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\d+)/.exec(out);
+      if (m) {
+        resolve({
+          proc,
+          port: Number(m[1]),
+          stop: () =>
+            new Promise((r) => {
+              proc.once('exit', () => r());
+              proc.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    proc.once('exit', (c) => reject(new Error(`baseline exited with ${c}`)));
+  });
+}
+
+export async function startMsnpd(dataDir: string, extra: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnMsnpd(
+    {
+      MSNPD_DATA: dataDir,
+      MSNPD_HOST: '127.0.0.1',
+      MSNPD_NS_PORT: '0',
+      MSNPD_SB_PORT: '0',
+      MSNPD_CHALLENGES: 'off',
+      MSNPD_LOG_LEVEL: 'warn',
+      MSNPD_AUTH_TIMEOUT: '600',
+      ...extra,
+    },
+    { raiseFileLimit: true },
+  );
+}
+
+/** Resident memory of a process in bytes (Linux). */
+export function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : NaN;
+}

@@ -31,6 +31,7 @@ const program = new Command()
   .option('--rounds <n>', 'status changes in the fan-out scenario', '20')
   .option('--contacts <n>', 'contacts of the list scenario account', '1000')
   .option('--out <file>', 'JSON results file', path.join(resultsDir, 'latest.json'))
+  .option('--profile <dir>', 'write a CPU profile of msnpd (node --cpu-prof) into this directory')
   .parse();
 const o = program.opts<Record<string, string>>();
 const num = (k: string) => Number(o[k]);
@@ -62,7 +63,7 @@ async function main() {
   // The bench signs in with MD5; the slow hash is not what it measures, so keep account creation quick.
   execFileSync(process.execPath, [CLI, 'user', 'import', file], { env: { ...process.env, MSNPD_DATA: dir, MSNPD_SCRYPT_N: '16' }, stdio: ['ignore', 'ignore', 'inherit'] });
 
-  const msnpd = await startMsnpd(dir);
+  const msnpd = await startMsnpd(dir, {}, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
   const baseline = await startBaseline();
   log(`msnpd pid ${msnpd.proc.pid} ns ${msnpd.ns} sb ${msnpd.sb}; baseline pid ${baseline.proc.pid} port ${baseline.port}`);
   let next = 0; // accounts are used once per scenario so state never carries over

@@ -39,7 +39,7 @@ export function startBaseline(): Promise<Baseline> {
   });
 }
 
-export async function startMsnpd(dataDir: string, extra: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startMsnpd(dataDir: string, extra: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
   return spawnMsnpd(
     {
       MSNPD_DATA: dataDir,
@@ -51,7 +51,7 @@ export async function startMsnpd(dataDir: string, extra: Record<string, string> 
       MSNPD_AUTH_TIMEOUT: '600',
       ...extra,
     },
-    { raiseFileLimit: true },
+    { raiseFileLimit: true, nodeArgs },
   );
 }
 

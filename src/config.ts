@@ -46,6 +46,18 @@ export interface Config {
   adminPollInterval: number;
   /** Seconds the server announces in QNG (MSNP9+). */
   pingInterval: number;
+  /** Connections one address may hold at once (0 = no limit). */
+  maxConnectionsPerIp: number;
+  /** Commands per second (average, burst) on a notification connection (0 = no limit). */
+  nsCommandRate: number;
+  nsCommandBurst: number;
+  /** The same for a switchboard connection (messages included). */
+  sbCommandRate: number;
+  sbCommandBurst: number;
+  /** Seconds a command may take to arrive in full before the sender is cut off. */
+  partialTimeout: number;
+  /** Failed sign-ins an address may make per 10 minutes before further tries are refused. */
+  loginFailuresPerIp: number;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +139,13 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_SB_LONELY_TIMEOUT', 'seconds a switchboard with one participant stays open (default 300)'],
   ['MSNPD_ADMIN_POLL', 'seconds between checks for CLI changes while running (default 1)'],
   ['MSNPD_PING_INTERVAL', 'seconds announced in QNG (default 60)'],
+  ['MSNPD_MAX_CONNECTIONS_PER_IP', 'connections one address may hold at once; 0 = no limit (default 100)'],
+  ['MSNPD_NS_COMMAND_RATE', 'commands per second a notification connection may send; 0 = no limit (default 20)'],
+  ['MSNPD_NS_COMMAND_BURST', 'commands a notification connection may send in a burst (default 200)'],
+  ['MSNPD_SB_COMMAND_RATE', 'commands (messages) per second on a switchboard connection; 0 = no limit (default 200)'],
+  ['MSNPD_SB_COMMAND_BURST', 'commands a switchboard connection may send in a burst (default 1000)'],
+  ['MSNPD_PARTIAL_TIMEOUT', 'seconds a command may take to arrive in full (slow senders) (default 30)'],
+  ['MSNPD_LOGIN_FAILURES_PER_IP', 'failed sign-ins per address per 10 minutes before it is refused for a while (default 20)'],
 ];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -162,5 +181,12 @@ export function loadConfig(env: Env = process.env): Config {
     sbLonelyTimeout: int(env, 'MSNPD_SB_LONELY_TIMEOUT', 300, 1, 86400),
     adminPollInterval: int(env, 'MSNPD_ADMIN_POLL', 1, 1, 3600),
     pingInterval: int(env, 'MSNPD_PING_INTERVAL', 60, 1, 3600),
+    maxConnectionsPerIp: int(env, 'MSNPD_MAX_CONNECTIONS_PER_IP', 100, 0, 1_000_000),
+    nsCommandRate: int(env, 'MSNPD_NS_COMMAND_RATE', 20, 0, 1_000_000),
+    nsCommandBurst: int(env, 'MSNPD_NS_COMMAND_BURST', 200, 1, 1_000_000),
+    sbCommandRate: int(env, 'MSNPD_SB_COMMAND_RATE', 200, 0, 1_000_000),
+    sbCommandBurst: int(env, 'MSNPD_SB_COMMAND_BURST', 1000, 1, 1_000_000),
+    partialTimeout: int(env, 'MSNPD_PARTIAL_TIMEOUT', 30, 1, 86400),
+    loginFailuresPerIp: int(env, 'MSNPD_LOGIN_FAILURES_PER_IP', 20, 1, 1_000_000),
   };
 }

@@ -4,7 +4,7 @@ import type net from 'node:net';
 import type { Config } from './config.js';
 import { Core } from './core/core.js';
 import type { Logger } from './log.js';
-import { listenTcp } from './msnp/tcp.js';
+import { ConnectionCounter, listenTcp } from './msnp/tcp.js';
 import type { SessionLimits } from './msnp/session.js';
 import { NsSession } from './msnp/ns/session.js';
 import type { NsContext } from './msnp/ns/context.js';
@@ -35,11 +35,12 @@ export interface RunningServer {
 const TICK_MS = 250;
 
 export async function startServer(config: Config, log: Logger, opts: { store?: Store } = {}): Promise<RunningServer> {
-  const store = opts.store ?? openSqliteStore(config.dataDir);
+  const store = opts.store ?? openSqliteStore(config.dataDir, { busyTimeoutMs: 2000 });
   const core = new Core(
     store,
     {
       accounts: { scryptN: config.scryptN, legacyMd5: config.legacyMd5 },
+      loginFailuresPerIp: config.loginFailuresPerIp,
       chats: {
         cookieTtlMs: config.cookieTtl * 1000,
         ringTimeoutMs: config.ringTimeout * 1000,
@@ -52,12 +53,17 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
 
   const nsSessions = new Set<NsSession>();
   const sbSessions = new Set<SbSession>();
-  const limits = (maxPayloadBytes: number, payloadVerbs: ReadonlySet<string>): SessionLimits => ({
+  const limits = (maxPayloadBytes: number, payloadVerbs: ReadonlySet<string>, rate: number, burst: number, maxWriteBuffer: number): SessionLimits => ({
     framer: { maxLineBytes: config.maxLineBytes, maxPayloadBytes, payloadVerbs },
-    maxQueued: 64,
-    maxWriteBuffer: 4 * 1024 * 1024,
+    maxReadAhead: config.maxLineBytes + maxPayloadBytes + 16384,
+    maxWriteBuffer,
+    commandsPerSecond: rate,
+    commandBurst: burst,
+    partialTimeoutMs: config.partialTimeout * 1000,
   });
   const servers: net.Server[] = [];
+  // One count across every listener: a client uses NS and SB connections alike.
+  const connectionsPerIp = new ConnectionCounter(config.maxConnectionsPerIp, log);
   const listeners: Listener[] = [];
   const ports = { ns: 0, sb: 0, notify: undefined as number | undefined };
 
@@ -65,7 +71,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     core,
     config,
     log: log.child({ server: dispatchOnly ? 'dispatch' : 'ns' }),
-    limits: limits(config.maxNsPayloadBytes, NS_PAYLOAD_VERBS),
+    limits: limits(config.maxNsPayloadBytes, NS_PAYLOAD_VERBS, config.nsCommandRate, config.nsCommandBurst, 2 * 1024 * 1024),
     dispatchOnly,
     notifyPort: () => ports.notify ?? ports.ns,
     sbPort: () => ports.sb,
@@ -75,12 +81,12 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     core,
     config,
     log: log.child({ server: 'sb' }),
-    limits: limits(config.maxSbPayloadBytes, SB_PAYLOAD_VERBS),
+    limits: limits(config.maxSbPayloadBytes, SB_PAYLOAD_VERBS, config.sbCommandRate, config.sbCommandBurst, 512 * 1024),
     onSessionClosed: (s) => sbSessions.delete(s),
   };
 
   const listen = async (name: string, port: number, accept: Parameters<typeof listenTcp>[0]['accept']) => {
-    const server = await listenTcp({ host: config.host, port, name, log, accept });
+    const server = await listenTcp({ host: config.host, port, name, log, accept, perIp: connectionsPerIp });
     servers.push(server);
     const addr = server.address() as net.AddressInfo;
     listeners.push({ name, host: config.host, port: addr.port });
@@ -117,7 +123,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   let lastAdminPoll = 0;
   let polling = false;
   const timer = setInterval(() => {
-    const now = Date.now();
+    const now = core.clock.now();
     for (const s of nsSessions) s.tick(now);
     for (const s of sbSessions) s.tick(now);
     for (const m of core.sweep()) if (m instanceof SbSession) m.close('alone in the conversation for too long');

@@ -214,7 +214,7 @@ describe('switchboard', () => {
     await assert.rejects(late.ans(b!, rng.args[3]!, rng.args[0]!), /911/, 'the invitation expired');
   });
 
-  test('the invitee joins after the inviter left: ANS OK with no IRO', async () => {
+  test('answering after everyone left: 911 and a close (the conversation is over)', async () => {
     const { emails: [, b], ns: [na, nb] } = await friends(7, 7);
     const sa = await na!.openChat();
     await sa.call(b!);
@@ -222,7 +222,52 @@ describe('switchboard', () => {
     sa.leave();
     await sleep(50);
     const sb = await SbClient.connect(HOST, t.sb);
-    assert.deepEqual(await sb.ans(b!, rng.args[3]!, rng.args[0]!), []);
+    await assert.rejects(sb.ans(b!, rng.args[3]!, rng.args[0]!), /911/);
+    await sb.conn.closedByPeer();
+  });
+
+  test('being rung does not reveal anything: a blocked caller gets 217, not 215', async () => {
+    const { emails: [, b, c], ns: [na, nb, nc] } = await friends(7, 7, 7);
+    // c blocks b; a rings c, then brings b in; b calls c.
+    await nc!.conn.request('REM', ['AL', b!]);
+    await nc!.conn.request('ADD', ['BL', b!, b!]);
+    const sa = await na!.openChat();
+    await sa.call(c!);
+    const ringC = await nc!.conn.expect('RNG');
+    await sa.call(b!);
+    const { sb } = await nb!.acceptInvitation();
+    await sa.conn.expect('JOI');
+    await assert.rejects(sb.call(c!), code(217), 'c is still being rung, yet b learns nothing');
+    const late = await SbClient.connect(HOST, t.sb);
+    await assert.rejects(late.ans(c!, ringC.args[3]!, ringC.args[0]!), /911/, 'c\'s invitation ended when b, whom c blocks, joined');
+  });
+
+  test('a switchboard cookie is worthless once its owner is hidden or signed out', async () => {
+    const { emails: [a, b], ns: [na] } = await friends(7, 7);
+    const x1 = await na!.conn.request('XFR', ['SB']);
+    const x2 = await na!.conn.request('XFR', ['SB']);
+    await na!.setStatus('HDN');
+    const s1 = await SbClient.connect(HOST, t.sb);
+    await assert.rejects(s1.usr(a!, x1.args[4]!), code(911));
+    await na!.setStatus('NLN');
+    const open = await na!.openChat();
+    na!.conn.sendLine(['OUT']);
+    await na!.conn.closedByPeer();
+    await sleep(50);
+    const s2 = await SbClient.connect(HOST, t.sb);
+    await assert.rejects(s2.usr(a!, x2.args[4]!), code(911));
+    await assert.rejects(open.call(b!), code(913), 'signed out: cannot invite');
+  });
+
+  test('at most 8 unused XFR cookies per account: older ones stop working', async () => {
+    const { emails: [a], ns: [na] } = await friends(7);
+    const cookies: string[] = [];
+    for (let i = 0; i < 10; i++) cookies.push((await na!.conn.request('XFR', ['SB'])).args[4]!);
+    const old = await SbClient.connect(HOST, t.sb);
+    await assert.rejects(old.usr(a!, cookies[0]!), code(911));
+    const recent = await SbClient.connect(HOST, t.sb);
+    await recent.usr(a!, cookies[9]!);
+    recent.leave();
   });
 
   test('XFR SB while hidden or before the first CHG: 913; IMS OFF: 913 and no RNG', async () => {

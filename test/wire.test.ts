@@ -10,7 +10,7 @@ function frame(chunks: Buffer[], opts: Partial<{ maxLineBytes: number; maxPayloa
   const errors: FramingError[] = [];
   const f = new Framer(
     { maxLineBytes: 100, maxPayloadBytes: 64, payloadVerbs: new Set(['MSG', 'QRY']), ...opts },
-    { onCommand: (c) => cmds.push(c), onFramingError: (e) => errors.push(e) },
+    { onCommand: (c) => void cmds.push(c), onFramingError: (e) => void errors.push(e) },
   );
   for (const c of chunks) f.push(c);
   return { cmds, errors, f };

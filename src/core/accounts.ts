@@ -24,8 +24,8 @@ export interface AccountDeletedEvent {
 }
 
 export class AccountService {
-  /** Makes challenges for unknown accounts look like real ones (no account probing). */
-  private readonly decoySecret = randomBytes(32);
+  /** Makes challenges for unknown accounts look like real ones, across restarts (no account probing). */
+  private decoySecret: Promise<Buffer> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -99,7 +99,8 @@ export class AccountService {
   async md5Salt(email: string): Promise<string> {
     const a = this.opts.legacyMd5 ? await this.get(email) : undefined;
     if (a?.md5Salt) return a.md5Salt;
-    const h = createHmac('sha256', this.decoySecret).update(normaliseEmail(email)).digest();
+    this.decoySecret ??= this.store.getOrCreateSetting('decoy-salt-secret', () => randomBytes(32).toString('base64')).then((v) => Buffer.from(v, 'base64'));
+    const h = createHmac('sha256', await this.decoySecret).update(normaliseEmail(email)).digest();
     return `${1_000_000_000 + (h.readUInt32BE(0) % 1_000_000_000)}.${String(h.readUInt32BE(4) % 1_000_000_000).padStart(9, '0')}`;
   }
 

@@ -1,8 +1,8 @@
 // Conversations (the switchboard's sessions, and later MSNP21's group
 // conversations): who is in them, who has been invited, and message delivery.
 // Privacy is enforced here for every front: nobody joins a conversation with
-// someone who blocks them or whom they block, and a message never reaches a
-// member who blocks its sender.
+// someone who blocks them or whom they block, a message never reaches a
+// member who blocks its sender, and a hidden or offline user starts nothing.
 import { randomInt } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { EventBus } from './events.js';
@@ -26,26 +26,25 @@ export interface ChatMember {
   deliver(e: ChatEvent): boolean;
 }
 
-/** What a switchboard cookie from XFR SB carries. */
+/** Who a switchboard cookie was issued to (XFR SB or an invitation). */
 export interface ChatTicket {
   accountId: number;
   email: string;
   friendlyName: string;
   caps: number;
-  /** The protocol version of the session that asked, so the switchboard speaks it too. */
+  /** The protocol version of the issuing endpoint, so the switchboard speaks it too. */
   version: number;
 }
 
-/** What an invitation (RNG) cookie carries. */
 interface Invitation extends ChatTicket {
   chatId: string;
 }
 
 export class Chat {
   readonly members: ChatMember[] = [];
-  /** Account id -> invitation expiry (ms). */
-  readonly invited = new Map<number, number>();
-  /** When the conversation last had more than one member or a pending invitation. */
+  /** Account id -> the pending invitation's cookie and expiry (ms). */
+  readonly invited = new Map<number, { cookie: string; expiresAt: number }>();
+  /** Since when the conversation has had one member and nobody invited. */
   lonelySince: number | undefined;
 
   constructor(readonly id: string) {}
@@ -55,7 +54,10 @@ export class Chat {
   }
 }
 
-export type InviteResult = { ok: true; chatId: string } | { ok: false; reason: 'already-there' | 'unreachable' };
+export type InviteResult =
+  | { ok: true; chatId: string }
+  /** already-there: a member, or still being rung; unreachable: any reason the callee cannot be reached; hidden: the caller is offline or hidden. */
+  | { ok: false; reason: 'already-there' | 'unreachable' | 'hidden' };
 
 export interface ChatTimeouts {
   cookieTtlMs: number;
@@ -65,9 +67,12 @@ export interface ChatTimeouts {
 
 const XFR_PURPOSE = 'sb-xfr';
 const RNG_PURPOSE = 'sb-rng';
+/** Unused XFR SB cookies one account may hold; older ones are revoked. */
+const MAX_TICKETS_PER_ACCOUNT = 8;
 
 export class ChatService {
   private readonly chats = new Map<string, Chat>();
+  private readonly tickets = new Map<number, string[]>();
 
   constructor(
     private readonly tokens: TokenStore,
@@ -86,46 +91,69 @@ export class ChatService {
     return this.chats.get(chatId);
   }
 
-  /** XFR SB: a single-use cookie for opening a new conversation. */
-  ticket(t: ChatTicket): string {
-    return this.tokens.issue(XFR_PURPOSE, t, this.timeouts.cookieTtlMs);
+  /**
+   * XFR SB: a single-use cookie for opening a conversation, or undefined if
+   * the user may not start one (offline, no status yet, hidden, or refusing
+   * conversations).
+   */
+  ticket(accountId: number, version: number): string | undefined {
+    const u = this.presence.get(accountId);
+    if (!u || !this.presence.canConverse(u)) return undefined;
+    const t: ChatTicket = { accountId, email: u.email, friendlyName: u.friendlyName, caps: u.caps, version };
+    const cookie = this.tokens.issue(XFR_PURPOSE, t, this.timeouts.cookieTtlMs);
+    const mine = this.tickets.get(accountId) ?? [];
+    mine.push(cookie);
+    while (mine.length > MAX_TICKETS_PER_ACCOUNT) this.tokens.take(XFR_PURPOSE, mine.shift()!);
+    this.tickets.set(accountId, mine);
+    return cookie;
   }
 
-  /** USR on the switchboard: redeems the XFR cookie and opens a conversation with `member` in it. */
-  async open(cookie: string, email: string, member: (t: ChatTicket) => ChatMember): Promise<{ chat: Chat; member: ChatMember; ticket: ChatTicket } | undefined> {
+  /**
+   * USR on the switchboard: redeems an XFR cookie (issued to `email`, whose
+   * owner must still be online and visible) and opens a conversation with
+   * `member` in it.
+   */
+  async open(cookie: string, email: string, member: (t: ChatTicket) => ChatMember): Promise<{ chat: Chat; member: ChatMember } | undefined> {
     const t = this.tokens.take<ChatTicket>(XFR_PURPOSE, cookie);
+    if (t) this.forgetTicket(t.accountId, cookie);
     if (!t || t.email !== email) return undefined;
+    const u = this.presence.get(t.accountId);
+    if (!u || !this.presence.canConverse(u)) return undefined;
+    if (!(await this.lists.retain(t.accountId))) return undefined;
     let id: string;
     do id = String(randomInt(10_000_000, 2_000_000_000));
     while (this.chats.has(id));
     const chat = new Chat(id);
     this.chats.set(id, chat);
-    const m = member(t);
-    await this.lists.retain(m.accountId);
+    const m = member({ ...t, friendlyName: u.friendlyName });
     chat.members.push(m);
     chat.lonelySince = this.clock.now();
-    return { chat, member: m, ticket: t };
+    return { chat, member: m };
   }
 
   /**
-   * CAL: rings `calleeId` on behalf of `inviter`. The answer never tells the
-   * caller whether the callee is offline, hidden, blocking or blocked.
+   * CAL: rings `calleeId` on behalf of `inviter`. Whether the callee is
+   * offline, hidden, blocking, blocked, or blocked by another member, the
+   * answer is the same, and it is given before anything else is revealed.
    */
   invite(chat: Chat, inviter: ChatMember, calleeId: number, calleeEmail: string): InviteResult {
     const now = this.clock.now();
-    if (chat.memberByAccount(calleeId)) return { ok: false, reason: 'already-there' };
-    const pending = chat.invited.get(calleeId);
-    if (pending !== undefined && pending > now) return { ok: false, reason: 'already-there' };
+    const me = this.presence.get(inviter.accountId);
+    if (!me || !this.presence.canConverse(me)) return { ok: false, reason: 'hidden' };
+    const present = chat.memberByAccount(calleeId);
+    if (present) return { ok: false, reason: 'already-there' };
     const callee = this.presence.get(calleeId);
     if (!callee || !callee.acceptsInvitations || !this.presence.isVisibleTo(calleeId, inviter.accountId)) {
       return { ok: false, reason: 'unreachable' };
     }
     for (const m of chat.members) if (!this.mutuallyAllowed(m.accountId, calleeId)) return { ok: false, reason: 'unreachable' };
+    const pending = chat.invited.get(calleeId);
+    if (pending && pending.expiresAt > now) return { ok: false, reason: 'already-there' };
     const inv: Invitation = {
       chatId: chat.id, accountId: calleeId, email: calleeEmail, friendlyName: callee.friendlyName, caps: callee.caps, version: callee.dialect,
     };
     const cookie = this.tokens.issue(RNG_PURPOSE, inv, this.timeouts.ringTimeoutMs);
-    chat.invited.set(calleeId, now + this.timeouts.ringTimeoutMs);
+    chat.invited.set(calleeId, { cookie, expiresAt: now + this.timeouts.ringTimeoutMs });
     chat.lonelySince = undefined;
     this.bus.toAccount(calleeId, { type: 'ring', chatId: chat.id, cookie, email: inviter.email, friendlyName: inviter.friendlyName });
     return { ok: true, chatId: chat.id };
@@ -133,27 +161,32 @@ export class ChatService {
 
   /**
    * ANS: redeems an invitation cookie. Returns the conversation and the
-   * members already in it (for IRO), or undefined when the cookie is not valid
-   * for this account and conversation.
+   * members already in it (for IRO), or undefined when the cookie is not
+   * valid for this account and conversation, everyone has left, or a member
+   * and the joiner now block each other.
    */
   async answer(cookie: string, email: string, chatId: string, member: (inv: ChatTicket) => ChatMember): Promise<{ chat: Chat; others: ChatMember[]; member: ChatMember } | undefined> {
     const inv = this.tokens.take<Invitation>(RNG_PURPOSE, cookie);
     if (!inv || inv.email !== email || inv.chatId !== chatId) return undefined;
     const chat = this.chats.get(chatId);
-    if (!chat) return undefined;
+    if (!chat || chat.members.length === 0) return undefined;
     chat.invited.delete(inv.accountId);
-    await this.lists.retain(inv.accountId);
-    // Lists may have changed since the ring: check again.
-    for (const m of chat.members) {
-      if (!this.mutuallyAllowed(m.accountId, inv.accountId)) {
-        this.lists.release(inv.accountId);
-        return undefined;
-      }
+    if (!(await this.lists.retain(inv.accountId))) return undefined;
+    if (chat.members.length === 0 || !chat.members.every((m) => this.mutuallyAllowed(m.accountId, inv.accountId))) {
+      this.lists.release(inv.accountId);
+      return undefined;
     }
     const m = member(inv);
     const others = [...chat.members];
     chat.members.push(m);
-    chat.lonelySince = chat.members.length > 1 ? undefined : this.clock.now();
+    chat.lonelySince = undefined;
+    // Pending invitations of people the newcomer blocks (or is blocked by) are void now.
+    for (const [acct, p] of chat.invited) {
+      if (!this.mutuallyAllowed(acct, m.accountId)) {
+        chat.invited.delete(acct);
+        this.tokens.take(RNG_PURPOSE, p.cookie);
+      }
+    }
     for (const o of others) o.deliver({ type: 'join', email: m.email, friendlyName: m.friendlyName, caps: m.caps });
     return { chat, others, member: m };
   }
@@ -164,9 +197,14 @@ export class ChatService {
     if (i < 0) return;
     chat.members.splice(i, 1);
     this.lists.release(member.accountId);
-    for (const o of chat.members) o.deliver({ type: 'leave', email: member.email, idle });
-    if (chat.members.length === 1 && this.pendingInvites(chat) === 0) chat.lonelySince = this.clock.now();
-    this.dropIfDead(chat);
+    for (const o of chat.members.slice()) o.deliver({ type: 'leave', email: member.email, idle });
+    if (chat.members.length === 0) {
+      // Nobody left to talk to: the conversation ends, invitations with it.
+      for (const p of chat.invited.values()) this.tokens.take(RNG_PURPOSE, p.cookie);
+      this.chats.delete(chat.id);
+    } else if (chat.members.length === 1 && chat.invited.size === 0) {
+      chat.lonelySince = this.clock.now();
+    }
   }
 
   /**
@@ -178,12 +216,14 @@ export class ChatService {
     let delivered = 0;
     let failed = false;
     let event: ChatEvent | undefined;
-    for (const m of chat.members) {
+    // A copy: a delivery may drop a member that stopped reading.
+    for (const m of chat.members.slice()) {
       if (m === from) continue;
       if (only !== undefined && m.email !== only) continue;
-      // A member who blocks the sender never receives it (their list is held while they are in the chat).
+      // A member who blocks the sender never receives it. Every member's list is
+      // held while it is in the conversation; without one, deliver nothing.
       const list = this.lists.peek(m.accountId);
-      if (list && !list.allows(from.accountId)) continue;
+      if (!list || !list.allows(from.accountId)) continue;
       event ??= { type: 'message', email: from.email, friendlyName: from.friendlyName, payload };
       if (m.deliver(event)) delivered++;
       else failed = true;
@@ -199,31 +239,32 @@ export class ChatService {
     const now = this.clock.now();
     const lonely: ChatMember[] = [];
     for (const chat of this.chats.values()) {
-      for (const [acct, exp] of chat.invited) if (exp <= now) chat.invited.delete(acct);
-      if (chat.members.length <= 1 && chat.invited.size === 0 && chat.lonelySince === undefined) chat.lonelySince = now;
-      if (chat.lonelySince !== undefined && chat.invited.size === 0 && now - chat.lonelySince >= this.timeouts.lonelyTimeoutMs) {
-        lonely.push(...chat.members);
+      for (const [acct, p] of chat.invited) if (p.expiresAt <= now) chat.invited.delete(acct);
+      if (chat.members.length <= 1 && chat.invited.size === 0) {
+        chat.lonelySince ??= now;
+        if (now - chat.lonelySince >= this.timeouts.lonelyTimeoutMs) lonely.push(...chat.members);
       }
-      this.dropIfDead(chat);
+    }
+    for (const [acct, mine] of this.tickets) {
+      const live = mine.filter((c) => this.tokens.has(XFR_PURPOSE, c));
+      if (live.length === 0) this.tickets.delete(acct);
+      else this.tickets.set(acct, live);
     }
     return lonely;
   }
 
-  private pendingInvites(chat: Chat): number {
-    const now = this.clock.now();
-    let n = 0;
-    for (const exp of chat.invited.values()) if (exp > now) n++;
-    return n;
+  private forgetTicket(accountId: number, cookie: string): void {
+    const mine = this.tickets.get(accountId);
+    if (!mine) return;
+    const rest = mine.filter((c) => c !== cookie);
+    if (rest.length === 0) this.tickets.delete(accountId);
+    else this.tickets.set(accountId, rest);
   }
 
-  /** A conversation lives while it has members or an invitation that may still be answered. */
-  private dropIfDead(chat: Chat): void {
-    if (chat.members.length === 0 && this.pendingInvites(chat) === 0) this.chats.delete(chat.id);
-  }
-
+  /** Neither blocks the other (fails closed when a list is not in memory). */
   private mutuallyAllowed(a: number, b: number): boolean {
     const la = this.lists.peek(a);
     const lb = this.lists.peek(b);
-    return (!la || la.allows(b)) && (!lb || lb.allows(a));
+    return !!la && !!lb && la.allows(b) && lb.allows(a);
   }
 }

@@ -4,7 +4,7 @@
 // caller hears the result only after it has committed. Presence and reverse
 // list notifications follow from here, so every front obeys the same rules.
 import { randomUUID } from 'node:crypto';
-import { LIST_BITS, type AddPrompt, type Contact, type ListName, type Privacy, type Store, type StoreOps } from '../store/store.js';
+import { LIST_BITS, type AddPrompt, type Contact, type Group, type ListName, type Privacy, type Store, type StoreOps } from '../store/store.js';
 import type { ContactList } from './contact-list.js';
 import { CoreError } from './errors.js';
 import type { EventBus } from './events.js';
@@ -41,6 +41,16 @@ export interface ListChange {
   newEntry?: boolean;
   /** For a new forward-list entry: the contact's presence, if the owner may see it. */
   presence?: PresenceEntry;
+}
+
+export interface SyncView {
+  /** The viewer's own settings and list version (the live, cached object). */
+  list: ContactList;
+  /** Entries with the contacts' friendly names as stored now. */
+  contacts: Contact[];
+  groups: Group[];
+  /** Phone numbers by contact account id, for contacts who share them with the viewer. */
+  shared: Map<number, Record<string, string>>;
 }
 
 export interface GroupChange {
@@ -221,11 +231,13 @@ export class ContactService {
    * who have the owner on their forward list and are on the owner's allow list
    * see the new value (BPR); their list versions move with it.
    */
-  async setProperty(ownerId: number, key: string, value: string): Promise<number> {
+  async setProperty(ownerId: number, key: string, value: string): Promise<{ version: number; value: string }> {
     const pushes: { id: number; version: number }[] = [];
     let email = '';
     const version = await this.mutate([ownerId], async (tx) => {
       const owner = await this.mustRead(tx, ownerId);
+      // Paging a mobile (MOB) needs a mobile device enabled (MBE) first.
+      if (key === 'MOB' && value === 'Y' && owner.properties.MBE !== 'Y') value = 'N';
       email = owner.email;
       await tx.setProperty(ownerId, key, value);
       if (value === '') delete owner.properties[key];
@@ -240,7 +252,7 @@ export class ContactService {
       return this.bump(tx, owner);
     });
     for (const p of pushes) this.bus.toAccount(p.id, { type: 'contact-property', email, key, value, version: p.version });
-    return version;
+    return { version, value };
   }
 
   async addGroup(ownerId: number, name: string): Promise<GroupChange> {
@@ -288,11 +300,24 @@ export class ContactService {
     });
   }
 
-  /** The owner's lists as stored, with current friendly names (SYN). */
-  async snapshot(ownerId: number): Promise<ContactList> {
-    const l = await this.store.withTransaction((tx) => this.lists.read(tx, ownerId));
-    if (!l) throw new CoreError('no-such-user');
-    return l;
+  /**
+   * Everything a list download shows, read consistently: the lists with the
+   * contacts' current friendly names, the groups, and the phone numbers of
+   * contacts who share them with the viewer (who have the viewer on their
+   * allow list, the same rule setProperty follows).
+   */
+  async syncView(viewerId: number): Promise<SyncView> {
+    return this.store.withTransaction(async (tx) => {
+      const list = await this.mustRead(tx, viewerId);
+      const [contacts, groups, props] = await Promise.all([tx.getContacts(viewerId), tx.getGroups(viewerId), tx.getSharedProperties(viewerId)]);
+      const shared = new Map<number, Record<string, string>>();
+      for (const p of props) {
+        let r = shared.get(p.accountId);
+        if (!r) shared.set(p.accountId, (r = {}));
+        r[p.key] = p.value;
+      }
+      return { list, contacts, groups, shared };
+    });
   }
 
   private checkGroupName(name: string): void {

@@ -9,11 +9,14 @@ import { systemClock, type Clock } from './clock.js';
 import { ContactService, DEFAULT_CONTACT_LIMITS, type ContactLimits } from './contacts.js';
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
+import { LoginGuard } from './login-guard.js';
 import { PresenceService } from './presence.js';
 import { TokenStore } from './tokens.js';
 
 export interface CoreOptions {
   accounts: AccountOptions;
+  /** Failed sign-ins per address per 10 minutes before it is refused. */
+  loginFailuresPerIp?: number;
   chats: ChatTimeouts;
   contactLimits?: ContactLimits;
   clock?: Clock;
@@ -29,6 +32,7 @@ export class Core {
   readonly presence: PresenceService;
   readonly contacts: ContactService;
   readonly chats: ChatService;
+  readonly loginGuard: LoginGuard;
   private endpointSeq = 0;
   private adminCursor = 0;
 
@@ -38,12 +42,13 @@ export class Core {
     readonly log: Logger,
   ) {
     this.clock = opts.clock ?? systemClock;
-    this.bus = opts.bus ?? new LocalEventBus();
-    this.lists = new ListCache(store);
+    this.bus = opts.bus ?? new LocalEventBus((e) => log.error({ err: e }, 'delivering an event failed'));
+    this.lists = new ListCache(store, (e, id) => log.error({ err: e, accountId: id }, 'reading a contact list failed; retrying'));
     this.tokens = new TokenStore(this.clock);
     this.accounts = new AccountService(store, opts.accounts);
     this.presence = new PresenceService(this.bus, this.lists);
     this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
+    this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock);
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats);
   }
 
@@ -73,6 +78,8 @@ export class Core {
   /** Expires tokens; returns switchboard members left alone for too long. */
   sweep(): ReturnType<ChatService['sweep']> {
     this.tokens.sweep();
+    this.loginGuard.sweep();
+    this.lists.refreshStale();
     return this.chats.sweep();
   }
 
@@ -84,7 +91,7 @@ export class Core {
       if (list) {
         const c = list.contacts.get(ev.id);
         if (c) list.put({ ...c, lists: 0 });
-        list.listVersion = entry.version;
+        list.listVersion = Math.max(list.listVersion, entry.version);
       }
       for (const name of ['FL', 'AL', 'BL', 'RL'] as ListName[]) {
         if (entry.lists & LIST_BITS[name]) {

@@ -60,14 +60,26 @@ export class LocalEventBus implements EventBus {
     }
   }
 
+  constructor(private readonly onError: (e: unknown) => void = () => undefined) {}
+
   toAccount(accountId: number, e: EndpointEvent): void {
     const cur = this.byAccount.get(accountId);
     if (cur === undefined) return;
-    if (!Array.isArray(cur)) return cur.onEvent(e);
-    for (const r of [...cur]) r.onEvent(e);
+    if (!Array.isArray(cur)) return this.deliver(cur, e);
+    for (const r of [...cur]) this.deliver(r, e);
   }
 
   toEndpoint(endpointId: string, e: EndpointEvent): void {
-    this.byEndpoint.get(endpointId)?.onEvent(e);
+    const r = this.byEndpoint.get(endpointId);
+    if (r) this.deliver(r, e);
+  }
+
+  /** One receiver's failure must not stop delivery to the others, nor fail the sender's command. */
+  private deliver(r: EventReceiver, e: EndpointEvent): void {
+    try {
+      r.onEvent(e);
+    } catch (err) {
+      this.onError(err);
+    }
   }
 }

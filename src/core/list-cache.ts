@@ -9,8 +9,13 @@ export class ListCache {
   private readonly lists = new Map<number, ContactList>();
   private readonly refs = new Map<number, number>();
   private readonly loading = new Map<number, Promise<ContactList | undefined>>();
+  /** Retained lists that were dropped and could not be read back yet. */
+  private readonly stale = new Set<number>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly onError: (e: unknown, accountId: number) => void = () => undefined,
+  ) {}
 
   /** The cached list, if the account is online (or otherwise retained). */
   peek(accountId: number): ContactList | undefined {
@@ -20,7 +25,13 @@ export class ListCache {
   /** Loads (if needed) and keeps the list in memory until release(). */
   async retain(accountId: number): Promise<ContactList | undefined> {
     this.refs.set(accountId, (this.refs.get(accountId) ?? 0) + 1);
-    const l = await this.load(accountId);
+    let l: ContactList | undefined;
+    try {
+      l = await this.load(accountId);
+    } catch (e) {
+      this.release(accountId);
+      throw e;
+    }
     if (!l) this.release(accountId);
     return l;
   }
@@ -33,6 +44,7 @@ export class ListCache {
     }
     this.refs.delete(accountId);
     this.lists.delete(accountId);
+    this.stale.delete(accountId);
   }
 
   /** The list from memory if held, else read within `tx` (not cached). */
@@ -42,10 +54,28 @@ export class ListCache {
     return readList(tx, accountId);
   }
 
-  /** Forgets the cached copy; the next retain() or read() goes to the store. */
+  /**
+   * Forgets the cached copy (after a failed transaction). A retained list is
+   * read back at once and, while that fails, again on every refreshStale().
+   * Until then privacy checks fail closed: no list, no presence, no messages.
+   */
   invalidate(accountId: number): void {
     this.lists.delete(accountId);
-    if (this.refs.has(accountId)) void this.load(accountId);
+    if (!this.refs.has(accountId)) return;
+    this.stale.add(accountId);
+    this.refreshStale();
+  }
+
+  /** Retries reading lists that could not be read back. */
+  refreshStale(): void {
+    for (const id of this.stale) {
+      this.load(id).then(
+        (l) => {
+          if (l || !this.refs.has(id)) this.stale.delete(id);
+        },
+        (e: unknown) => this.onError(e, id),
+      );
+    }
   }
 
   private load(accountId: number): Promise<ContactList | undefined> {

@@ -96,7 +96,7 @@ export class PresenceService {
     const u = this.online.get(accountId);
     if (!u || u.friendlyName === name) return;
     u.friendlyName = name;
-    this.fanOut(u, (viewer) => this.visible(u, viewer));
+    this.fanOut(u, (viewer) => this.visibleWith(u, viewer));
   }
 
   /**
@@ -108,20 +108,20 @@ export class PresenceService {
     const list = this.lists.peek(ownerId);
     if (!u || !list || !this.online.has(viewerId)) return;
     if (!(list.bits(viewerId) & LIST_BITS.RL)) return;
-    const now = this.visible(u, viewerId);
+    const now = this.visibleWith(u, viewerId);
     if (now && !couldSee) this.bus.toAccount(viewerId, this.event(u, u.status!));
     else if (!now && couldSee) this.bus.toAccount(viewerId, this.event(u, 'FLN'));
   }
 
-  /** Can the viewer see the owner online right now? */
-  visible(owner: OnlineUser, viewerId: number): boolean {
-    return this.visibleWith(owner, viewerId);
+  /** May this user start or join conversations: a status set, not hidden, accepting them. */
+  canConverse(u: OnlineUser): boolean {
+    return u.status !== undefined && u.status !== 'HDN' && u.acceptsInvitations;
   }
 
   /** Can `viewerId` see `ownerId` online (used for CAL and the first CHG)? */
   isVisibleTo(ownerId: number, viewerId: number): boolean {
     const u = this.online.get(ownerId);
-    return !!u && this.visible(u, viewerId);
+    return !!u && this.visibleWith(u, viewerId);
   }
 
   /** Online contacts on the viewer's forward list that the viewer may see (ILN). */
@@ -130,7 +130,7 @@ export class PresenceService {
     for (const c of viewer.contacts.values()) {
       if (!(c.lists & LIST_BITS.FL)) continue;
       const u = this.online.get(c.contactId);
-      if (u && this.visible(u, viewer.accountId)) out.push(entry(u, u.status!));
+      if (u && this.visibleWith(u, viewer.accountId)) out.push(entry(u, u.status!));
     }
     return out;
   }

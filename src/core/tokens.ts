@@ -37,6 +37,12 @@ export class TokenStore {
     return e.data as T;
   }
 
+  /** Whether an unexpired token of this purpose exists (without taking it). */
+  has(purpose: string, token: string): boolean {
+    const e = this.entries.get(token);
+    return !!e && e.purpose === purpose && e.expiresAt > this.clock.now();
+  }
+
   /** Forgets every token of this purpose whose data matches. */
   revoke(purpose: string, match: (data: unknown) => boolean): void {
     for (const [k, e] of this.entries) if (e.purpose === purpose && match(e.data)) this.entries.delete(k);

@@ -59,10 +59,16 @@ export class CloseConnection extends Error {
 
 export interface SessionLimits {
   framer: FramerOptions;
-  /** Commands that may wait while one is being handled; more closes the connection. */
-  maxQueued: number;
+  /** Bytes read ahead while a command is being handled; beyond it the connection stops reading. */
+  maxReadAhead: number;
   /** Bytes queued for a slow reader before the connection is dropped. */
   maxWriteBuffer: number;
+  /** Commands per second a connection may send on average (0 = no limit)... */
+  commandsPerSecond: number;
+  /** ...and in a burst; beyond it the connection is closed as a flood. */
+  commandBurst: number;
+  /** Milliseconds a command may take to arrive in full (slow senders). */
+  partialTimeoutMs: number;
 }
 
 export abstract class MsnpSession<S extends MsnpSession<S>> {
@@ -73,8 +79,14 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   lastActivity: number;
   readonly connectedAt: number;
   private readonly framer: Framer;
-  private queue: Command[] | undefined;
+  /** A handler is running; the framer is paused until it finishes. */
   private busy = false;
+  private readPaused = false;
+  /** Since when part of a command has been waiting for the rest (slow senders). */
+  private partialSince = 0;
+  /** Token bucket for the command rate. */
+  private tokens: number;
+  private tokensAt: number;
 
   protected constructor(
     readonly transport: Transport,
@@ -87,6 +99,8 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     this.state = initialState;
     this.lastActivity = now;
     this.connectedAt = now;
+    this.tokens = limits.commandBurst;
+    this.tokensAt = now;
     this.framer = new Framer(limits.framer, this);
   }
 
@@ -94,6 +108,22 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   receive(chunk: Buffer, now: number): void {
     this.lastActivity = now;
     this.framer.push(chunk);
+    if (this.closed) return;
+    if (this.framer.partial) {
+      if (this.partialSince === 0) this.partialSince = now;
+    } else {
+      this.partialSince = 0;
+    }
+    // Backpressure: while a command is being handled, read ahead only so far.
+    if (this.busy && !this.readPaused && this.framer.buffered > this.limits.maxReadAhead) {
+      this.readPaused = true;
+      this.transport.pause();
+    }
+  }
+
+  /** True if part of a command has been waiting for its rest longer than allowed. */
+  protected stalled(now: number): boolean {
+    return this.partialSince !== 0 && this.framer.partial && now - this.partialSince > this.limits.partialTimeoutMs;
   }
 
   /** True while a command line has arrived whose payload has not (slow-sender checks). */
@@ -123,7 +153,6 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue = undefined;
     this.log.debug({ reason, remote: this.transport.remoteAddress }, 'closing connection');
     this.transport.end();
     this.onClosed(reason);
@@ -133,7 +162,6 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   transportClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue = undefined;
     this.onClosed('connection closed by peer');
   }
 
@@ -147,14 +175,15 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
 
   protected abstract get self(): S;
 
-  private checkWriteBuffer(): void {
-    const t = this.transport as { bufferedBytes?: number };
-    if (t.bufferedBytes !== undefined && t.bufferedBytes > this.limits.maxWriteBuffer) {
+  /** Drops a peer that stopped reading; true if the connection is still fine. */
+  protected checkWriteBuffer(): boolean {
+    if (this.transport.bufferedBytes > this.limits.maxWriteBuffer) {
       this.closed = true;
-      this.queue = undefined;
       this.transport.destroy();
       this.onClosed('peer is not reading (write buffer over limit)');
+      return false;
     }
+    return true;
   }
 
   /** FrameSink: the byte stream broke the framing rules. */
@@ -162,46 +191,56 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     this.close(`framing error: ${e}`);
   }
 
-  /** FrameSink: one complete command. */
-  onCommand(cmd: Command): void {
-    if (this.closed) return;
-    if (this.busy) {
-      if (!this.queue) this.queue = [];
-      if (this.queue.length >= this.limits.maxQueued) return this.close('too many commands queued');
-      this.queue.push(cmd);
-      return;
+  /** FrameSink: one complete command. Returns false to pause parsing while it is handled. */
+  onCommand(cmd: Command): boolean {
+    if (this.closed) return false;
+    if (!this.takeToken()) {
+      this.close('command flood');
+      return false;
     }
-    this.run(cmd);
-  }
-
-  private run(cmd: Command): void {
     let result: void | Promise<void>;
     try {
       result = this.dispatch(cmd);
     } catch (e) {
       this.handleFailure(cmd, e);
-      return this.next();
+      return !this.closed;
     }
     if (result && typeof (result as Promise<void>).then === 'function') {
+      // Commands are answered in order: parse no further until this one is done.
       this.busy = true;
       (result as Promise<void>).then(
-        () => {
-          this.busy = false;
-          this.next();
-        },
+        () => this.finished(),
         (e: unknown) => {
-          this.busy = false;
           this.handleFailure(cmd, e);
-          this.next();
+          this.finished();
         },
       );
+      return false;
     }
+    return !this.closed;
   }
 
-  private next(): void {
-    while (!this.busy && !this.closed && this.queue && this.queue.length > 0) {
-      this.run(this.queue.shift()!);
+  private finished(): void {
+    this.busy = false;
+    if (this.closed) return;
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.transport.resume();
     }
+    this.framer.resume();
+  }
+
+  private takeToken(): boolean {
+    const rate = this.limits.commandsPerSecond;
+    if (rate <= 0) return true;
+    const now = this.lastActivity;
+    if (now > this.tokensAt) {
+      this.tokens = Math.min(this.limits.commandBurst, this.tokens + ((now - this.tokensAt) * rate) / 1000);
+      this.tokensAt = now;
+    }
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 
   /** A server-wide rule checked before the table (e.g. nothing but VER before VER). */

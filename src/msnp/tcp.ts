@@ -5,6 +5,9 @@ import type { Logger } from '../log.js';
 import type { Transport } from './transport.js';
 
 export class TcpTransport implements Transport {
+  /** Writes of one tick are gathered into one writev (corked until the next tick). */
+  private corked = false;
+
   constructor(private readonly socket: net.Socket) {}
 
   // Read from the socket when asked (rarely): fewer strings kept per connection.
@@ -31,17 +34,38 @@ export class TcpTransport implements Transport {
 
   write(data: string | Buffer): boolean {
     if (this.closed) return false;
+    this.cork();
     this.socket.write(data);
     return true;
   }
 
   writeParts(head: string, body: Buffer): boolean {
     if (this.closed) return false;
-    this.socket.cork();
+    this.cork();
     this.socket.write(head, 'latin1');
     this.socket.write(body);
-    process.nextTick(uncork, this.socket);
     return true;
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(uncork, this);
+  }
+
+  /** @internal */
+  uncorkNow(): void {
+    this.corked = false;
+    if (!this.socket.destroyed) this.socket.uncork();
   }
 
   end(): void {
@@ -57,8 +81,8 @@ export class TcpTransport implements Transport {
   }
 }
 
-function uncork(s: net.Socket): void {
-  s.uncork();
+function uncork(t: TcpTransport): void {
+  t.uncorkNow();
 }
 
 function stripV4Mapped(a: string): string {
@@ -71,18 +95,53 @@ export interface SocketSession {
   transportClosed(): void;
 }
 
+/** Connections per remote address, across listeners; refuses beyond the limit. */
+export class ConnectionCounter {
+  private readonly counts = new Map<string, number>();
+  private lastWarning = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Counts a new connection; false (and nothing counted) if the address is at its limit. */
+  add(ip: string): boolean {
+    const n = this.counts.get(ip) ?? 0;
+    if (this.max > 0 && n >= this.max) {
+      const now = Date.now();
+      if (now - this.lastWarning > 60_000) {
+        this.lastWarning = now;
+        this.log.warn({ ip, limit: this.max }, 'refusing connections: too many from one address (MSNPD_MAX_CONNECTIONS_PER_IP)');
+      }
+      return false;
+    }
+    this.counts.set(ip, n + 1);
+    return true;
+  }
+
+  remove(ip: string): void {
+    const n = (this.counts.get(ip) ?? 1) - 1;
+    if (n <= 0) this.counts.delete(ip);
+    else this.counts.set(ip, n);
+  }
+}
+
 export interface ListenOptions {
   host: string;
   port: number;
   name: string;
   log: Logger;
+  perIp?: ConnectionCounter;
   /** Creates the session for a new connection, or returns undefined to refuse it. */
   accept(transport: TcpTransport, socket: net.Socket): SocketSession | undefined;
 }
 
 const SESSION = Symbol('session');
 const LOG = Symbol('log');
-type SessionSocket = net.Socket & { [SESSION]: SocketSession; [LOG]: Logger };
+const COUNTER = Symbol('counter');
+const IP = Symbol('ip');
+type SessionSocket = net.Socket & { [SESSION]: SocketSession; [LOG]: Logger; [COUNTER]?: ConnectionCounter; [IP]?: string };
 
 function onData(this: SessionSocket, chunk: Buffer): void {
   try {
@@ -99,6 +158,7 @@ function onError(this: SessionSocket): void {
 }
 
 function onClose(this: SessionSocket): void {
+  this[COUNTER]?.remove(this[IP]!);
   try {
     this[SESSION].transportClosed();
   } catch (e) {
@@ -108,6 +168,11 @@ function onClose(this: SessionSocket): void {
 
 export async function listenTcp(opts: ListenOptions): Promise<net.Server> {
   const server = net.createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 }, (socket) => {
+    const ip = socket.remoteAddress ?? '';
+    if (opts.perIp && !opts.perIp.add(ip)) {
+      socket.destroy();
+      return;
+    }
     let session: SocketSession | undefined;
     try {
       session = opts.accept(new TcpTransport(socket), socket);
@@ -115,12 +180,18 @@ export async function listenTcp(opts: ListenOptions): Promise<net.Server> {
       opts.log.error({ err: e }, 'failed to set up a connection');
     }
     if (!session) {
+      opts.perIp?.remove(ip);
       socket.destroy();
       return;
     }
     // Shared handlers with the session on the socket: no closures per connection.
-    (socket as SessionSocket)[SESSION] = session;
-    (socket as SessionSocket)[LOG] = opts.log;
+    const ss = socket as SessionSocket;
+    ss[SESSION] = session;
+    ss[LOG] = opts.log;
+    if (opts.perIp) {
+      ss[COUNTER] = opts.perIp;
+      ss[IP] = ip;
+    }
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);

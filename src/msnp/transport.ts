@@ -12,6 +12,11 @@ export interface Transport {
   write(data: string | Buffer): boolean;
   /** Writes a header line and a payload as one unit, without copying the payload. */
   writeParts(head: string, body: Buffer): boolean;
+  /** Bytes written but not yet taken by the peer (a slow reader shows here). */
+  readonly bufferedBytes: number;
+  /** Stops reading from the peer (backpressure while commands wait). */
+  pause(): void;
+  resume(): void;
   /** Sends what is queued, then closes. */
   end(): void;
   /** Closes at once, dropping anything queued. */

@@ -109,6 +109,9 @@ export interface StoreOps {
   putGroup(ownerId: number, group: Group): Promise<void>;
   deleteGroup(ownerId: number, groupId: number): Promise<void>;
 
+  /** A service-wide value (secrets, ...), created by `make` on first use and kept from then on. */
+  getOrCreateSetting(key: string, make: () => string): Promise<string>;
+
   appendAdminEvent(type: string, payload: Record<string, unknown>): Promise<number>;
   adminEventsAfter(id: number): Promise<AdminEvent[]>;
   lastAdminEventId(): Promise<number>;

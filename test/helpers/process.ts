@@ -21,8 +21,8 @@ export interface ServerProcess {
  * With `raiseFileLimit`, it runs under a shell that raises the open-file limit
  * as far as the hard limit allows (many idle connections).
  */
-export function spawnMsnpd(env: Record<string, string>, opts: { raiseFileLimit?: boolean } = {}): Promise<ServerProcess> {
-  const args = [CLI, 'serve'];
+export function spawnMsnpd(env: Record<string, string>, opts: { raiseFileLimit?: boolean; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
+  const args = [...(opts.nodeArgs ?? []), CLI, 'serve'];
   const proc = opts.raiseFileLimit
     ? spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -9,8 +9,7 @@ import { traits, type VersionTraits } from '../versions.js';
 import { newChallenge } from '../challenges.js';
 import { advertised, type NsContext } from './context.js';
 import { NS_COMMANDS } from './commands/index.js';
-import { bpr, fln, nln } from './render/classic.js';
-import { urlEncode } from '../wire/urlcode.js';
+import { bpr, fln, nln, reverseList, rng, serverRemoval } from './render/classic.js';
 
 /** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
 export type NsState = 'new' | 'ver' | 'auth' | 'online';
@@ -30,8 +29,6 @@ export class NsSession extends MsnpSession<NsSession> {
   synced = false;
   /** The first CHG has been answered (ILN sent). */
   initialStatusSent = false;
-  /** IMS OFF: no invitations, no new switchboards (WebTV). */
-  imsOff = false;
   /** The outstanding challenge, if any. */
   challenge: { value: string; deadline: number } | undefined;
   nextChallengeAt = 0;
@@ -111,18 +108,16 @@ export class NsSession extends MsnpSession<NsSession> {
         this.send(e.status === 'FLN' ? fln(e.email) : nln({ status: e.status, email: e.email, friendlyName: e.friendlyName }));
         return;
       case 'reverse-list':
-        if (!this.synced) return;
-        this.send(e.op === 'add' ? `ADD 0 RL ${e.version} ${e.email} ${urlEncode(e.friendlyName)}` : `REM 0 RL ${e.version} ${e.email}`);
+        if (this.synced) this.send(reverseList(e));
         return;
       case 'list-removed':
-        if (this.synced) this.send(`REM 0 ${e.list} ${e.version} ${e.email}`);
+        if (this.synced) this.send(serverRemoval(e.list, e.version, e.email));
         return;
       case 'contact-property':
         if (this.synced && this.v.phoneProperties) this.send(bpr(e.version, e.email, e.key, e.value));
         return;
       case 'ring':
-        if (this.imsOff) return;
-        this.send(`RNG ${e.chatId} ${this.switchboardAddress()} CKI ${e.cookie} ${e.email} ${urlEncode(e.friendlyName)}`);
+        this.send(rng(e.chatId, this.switchboardAddress(), e.cookie, e.email, e.friendlyName));
         return;
       case 'sign-out':
         this.send(e.reason === 'deleted' ? 'OUT' : `OUT ${e.reason}`);
@@ -135,6 +130,7 @@ export class NsSession extends MsnpSession<NsSession> {
   tick(now: number): void {
     if (this.closed) return;
     const cfg = this.ctx.config;
+    if (this.stalled(now)) return this.close('a command took too long to arrive');
     if (this.state !== 'online') {
       if (now - this.connectedAt > cfg.authTimeout * 1000) this.close('did not sign in in time');
       return;

@@ -75,7 +75,8 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
     if (this.closed) return false;
     switch (e.type) {
       case 'message':
-        return this.transport.writeParts(`MSG ${e.email} ${urlEncode(e.friendlyName)} ${e.payload.length}\r\n`, e.payload);
+        // A member that stops reading is dropped once its buffer is over the limit (and the sender gets NAK).
+        return this.transport.writeParts(`MSG ${e.email} ${urlEncode(e.friendlyName)} ${e.payload.length}\r\n`, e.payload) && this.checkWriteBuffer();
       case 'join':
         this.send(`JOI ${e.email} ${urlEncode(e.friendlyName)}`);
         return true;
@@ -88,6 +89,7 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
   tick(now: number): void {
     if (this.closed) return;
     const cfg = this.ctx.config;
+    if (this.stalled(now)) return this.close('a command took too long to arrive');
     if (this.state === 'new') {
       if (now - this.connectedAt > cfg.authTimeout * 1000) this.close('did not authenticate in time');
     } else if (now - this.lastActivity > cfg.sbIdleTimeout * 1000) {

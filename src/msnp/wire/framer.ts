@@ -23,7 +23,8 @@ const EMPTY = Buffer.alloc(0);
 
 /** Where a framer delivers what it parses (a session; one object, no closures per connection). */
 export interface FrameSink {
-  onCommand(cmd: Command): void;
+  /** One complete command. Returning false stops parsing until resume(). */
+  onCommand(cmd: Command): boolean | void;
   onFramingError(e: FramingError): void;
 }
 
@@ -33,15 +34,21 @@ export class Framer {
   private pending: Command | undefined;
   private need = 0;
   private failed = false;
+  private paused = false;
 
   constructor(
     private readonly opts: FramerOptions,
     private readonly sink: FrameSink,
   ) {}
 
-  /** Bytes received but not yet part of a complete command. */
+  /** Bytes received but not yet delivered as commands. */
   get buffered(): number {
     return this.buf.length;
+  }
+
+  /** True while a command line or its payload has only partly arrived (and parsing is not paused). */
+  get partial(): boolean {
+    return !this.paused && (this.buf.length > 0 || this.pending !== undefined);
   }
 
   /** True while a command line has arrived but its payload has not. */
@@ -52,9 +59,20 @@ export class Framer {
   push(chunk: Buffer): void {
     if (this.failed) return;
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (!this.paused) this.parse();
+  }
+
+  /** Continues after the sink stopped parsing. */
+  resume(): void {
+    if (!this.paused || this.failed) return;
+    this.paused = false;
+    this.parse();
+  }
+
+  private parse(): void {
     let off = 0;
     const buf = this.buf;
-    while (!this.failed) {
+    while (!this.failed && !this.paused) {
       if (this.pending) {
         if (buf.length - off < this.need) break;
         const cmd = this.pending;
@@ -63,7 +81,7 @@ export class Framer {
         off += this.need;
         this.pending = undefined;
         this.need = 0;
-        this.sink.onCommand(cmd);
+        this.deliver(cmd);
         continue;
       }
       const nl = buf.indexOf(LF, off);
@@ -84,7 +102,7 @@ export class Framer {
         const lenTok = cmd.args[cmd.args.length - 1];
         if (lenTok === undefined || !/^\d{1,9}$/.test(lenTok)) {
           if (this.opts.lenientPayloads) {
-            this.sink.onCommand(cmd);
+            this.deliver(cmd);
             continue;
           }
           return this.fail('bad-payload-length');
@@ -95,12 +113,18 @@ export class Framer {
         this.need = len;
         continue;
       }
-      this.sink.onCommand(cmd);
+      this.deliver(cmd);
     }
-    this.buf = off >= buf.length ? EMPTY : off === 0 ? buf : buf.subarray(off);
-    // Keep memory bounded: a partial payload never exceeds the limit (checked above);
-    // compact the tail so a long-lived partial line does not pin a large chunk.
+    if (this.failed) return;
+    // The sink may have pushed more (re-entrantly) while we parsed: keep what this pass did not use.
+    const rest = buf.subarray(off);
+    this.buf = this.buf === buf ? (rest.length === 0 ? EMPTY : rest) : Buffer.concat([rest, this.buf.subarray(buf.length)]);
+    // Compact the tail so a long-lived partial line does not pin a large chunk.
     if (this.buf.length > 0 && this.buf.buffer.byteLength > this.buf.length * 4 + 4096) this.buf = Buffer.from(this.buf);
+  }
+
+  private deliver(cmd: Command): void {
+    if (this.sink.onCommand(cmd) === false) this.paused = true;
   }
 
   private fail(e: FramingError): void {

@@ -6,7 +6,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     version: 1,
     sql: `
 CREATE TABLE accounts (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   email TEXT NOT NULL UNIQUE,
   friendly_name TEXT NOT NULL,
   password_hash TEXT NOT NULL,
@@ -46,6 +46,10 @@ CREATE TABLE contact_group_members (
   PRIMARY KEY (owner_id, contact_id, group_id),
   FOREIGN KEY (owner_id, contact_id) REFERENCES contacts(owner_id, contact_id) ON DELETE CASCADE,
   FOREIGN KEY (owner_id, group_id) REFERENCES user_groups(owner_id, id) ON DELETE CASCADE
+);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
 );
 CREATE TABLE admin_events (
   id INTEGER PRIMARY KEY,

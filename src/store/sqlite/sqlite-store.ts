@@ -104,6 +104,8 @@ class SqliteOps {
         'INSERT INTO user_groups (owner_id, id, guid, name) VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, id) DO UPDATE SET guid = excluded.guid, name = excluded.name',
       ),
       deleteGroup: p('DELETE FROM user_groups WHERE owner_id = ? AND id = ?'),
+      getSetting: p('SELECT value FROM settings WHERE key = ?'),
+      putSetting: p('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
       appendEvent: p('INSERT INTO admin_events (type, payload, created_at) VALUES (?, ?, ?)'),
       eventsAfter: p('SELECT id, type, payload FROM admin_events WHERE id > ? ORDER BY id LIMIT 1000'),
       lastEvent: p('SELECT COALESCE(MAX(id), 0) AS id FROM admin_events'),
@@ -250,6 +252,15 @@ class SqliteOps {
   deleteGroup(ownerId: number, groupId: number): void {
     this.st.deleteGroup!.run(ownerId, groupId);
   }
+  getOrCreateSetting(key: string, make: () => string): string {
+    return this.atomic(() => {
+      const r = this.st.getSetting!.get(key) as { value: string } | undefined;
+      if (r) return r.value;
+      const v = make();
+      this.st.putSetting!.run(key, v);
+      return v;
+    });
+  }
   appendAdminEvent(type: string, payload: Record<string, unknown>): number {
     return Number(this.st.appendEvent!.run(type, JSON.stringify(payload), Date.now()).lastInsertRowid);
   }
@@ -270,7 +281,7 @@ const OPS: Record<keyof StoreOps, true> = {
   getAccountByEmail: true, getAccountById: true, listAccounts: true, createAccount: true, createAccounts: true,
   setPassword: true, deleteAccount: true, setFriendlyName: true, setPrivacy: true, setAddPrompt: true,
   setProperty: true, bumpListVersion: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
-  getGroups: true, putGroup: true, deleteGroup: true, appendAdminEvent: true, adminEventsAfter: true,
+  getGroups: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
   lastAdminEventId: true,
 };
 
@@ -285,7 +296,10 @@ function asyncOps(ops: SqliteOps, gate: <T>(fn: () => T) => Promise<T>): StoreOp
 }
 
 export interface SqliteStoreOptions {
-  /** Milliseconds to wait for another process (the CLI) holding the write lock. */
+  /**
+   * Milliseconds to wait for another process (the CLI) holding the write lock.
+   * better-sqlite3 waits synchronously, so the service keeps this short.
+   */
   busyTimeoutMs?: number;
 }
 

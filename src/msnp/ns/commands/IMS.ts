@@ -1,6 +1,6 @@
 // IMS ON|OFF (MSNP3+, WebTV): whether the user takes part in conversations.
 import { ProtocolError } from '../../session.js';
-import { needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const IMS: NsCommand = {
   verb: 'IMS',
@@ -12,8 +12,7 @@ export const IMS: NsCommand = {
     needArgs(cmd, 2);
     const v = cmd.args[1]!;
     if (v !== 'ON' && v !== 'OFF') throw new ProtocolError(201);
-    s.imsOff = v === 'OFF';
-    s.ctx.core.presence.setAcceptsInvitations(s.account!.id, v === 'ON');
+    s.ctx.core.presence.setAcceptsInvitations(me(s).id, v === 'ON');
     s.send(`IMS ${t} 0 ${v}`);
   },
 };

@@ -22,16 +22,9 @@ export const PRP: NsCommand = {
     // Unknown (or lower-case) keys: 715, as the original service answered.
     if (!PHONES.has(key) && !FLAGS.has(key)) throw new ProtocolError(715);
     if (encodedLength(token) > MAX_VALUE_BYTES) throw new ProtocolError(201);
-    let value = urlDecode(token);
-    if (FLAGS.has(key)) {
-      if (value !== 'Y' && value !== 'N') throw new ProtocolError(201);
-      // Paging a mobile needs a mobile device enabled (MBE) first.
-      const props = s.ctx.core.lists.peek(me(s).id)?.properties ?? {};
-      if (key === 'MOB' && value === 'Y' && props.MBE !== 'Y') value = 'N';
-    } else if (/[\r\n\0]/.test(value)) {
-      throw new ProtocolError(201);
-    }
-    const version = await core(s, () => s.ctx.core.contacts.setProperty(me(s).id, key, value));
-    s.send(value ? `PRP ${t} ${version} ${key} ${FLAGS.has(key) ? value : token}` : `PRP ${t} ${version} ${key}`);
+    const value = urlDecode(token);
+    if (FLAGS.has(key) ? value !== 'Y' && value !== 'N' : /[\r\n\0]/.test(value)) throw new ProtocolError(201);
+    const r = await core(s, () => s.ctx.core.contacts.setProperty(me(s).id, key, value));
+    s.send(r.value ? `PRP ${t} ${r.version} ${key} ${FLAGS.has(key) ? r.value : token}` : `PRP ${t} ${r.version} ${key}`);
   },
 };

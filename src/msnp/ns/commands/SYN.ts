@@ -2,7 +2,7 @@
 // when the client is current).
 import { syncLines, type SyncData } from '../render/classic.js';
 import type { NsSession } from '../session.js';
-import { me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { core, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 import { ProtocolError } from '../../session.js';
 
 export const SYN: NsCommand = {
@@ -27,20 +27,7 @@ export const SYN: NsCommand = {
   },
 };
 
-/** One consistent read of everything a list download shows (names as stored now). */
-export async function syncData(s: NsSession): Promise<SyncData> {
-  const { id } = me(s);
-  const core = s.ctx.core;
-  return core.store.withTransaction(async (tx) => {
-    const list = await core.lists.read(tx, id);
-    if (!list) throw new Error('signed-in account has no list');
-    const [contacts, groups, props] = await Promise.all([tx.getContacts(id), tx.getGroups(id), s.v.phoneProperties ? tx.getSharedProperties(id) : []]);
-    const shared = new Map<number, Record<string, string>>();
-    for (const p of props) {
-      let r = shared.get(p.accountId);
-      if (!r) shared.set(p.accountId, (r = {}));
-      r[p.key] = p.value;
-    }
-    return { list, contacts, groups, shared };
-  });
+/** One consistent read of everything a list download shows. */
+export function syncData(s: NsSession): Promise<SyncData> {
+  return core(s, () => s.ctx.core.contacts.syncView(me(s).id));
 }

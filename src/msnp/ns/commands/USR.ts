@@ -32,9 +32,16 @@ export const USR: NsCommand = {
       return;
     }
     if (stage === 'S' && s.state === 'auth' && s.pendingEmail) {
-      const account = await s.ctx.core.accounts.verifyMd5(s.pendingEmail, arg);
+      const core = s.ctx.core;
+      const ip = s.transport.remoteAddress;
+      if (core.loginGuard.blocked(ip)) {
+        s.log.warn({ email: s.pendingEmail, remote: ip }, 'sign-in refused: too many failures from this address');
+        throw new ProtocolError(911, true);
+      }
+      const account = await core.accounts.verifyMd5(s.pendingEmail, arg);
       if (!account) {
-        s.log.info({ email: s.pendingEmail, remote: s.transport.remoteAddress }, 'sign-in refused: bad credentials');
+        core.loginGuard.failed(ip);
+        s.log.info({ email: s.pendingEmail, remote: ip }, 'sign-in refused: bad credentials');
         throw new ProtocolError(911, true);
       }
       await s.signIn(account);

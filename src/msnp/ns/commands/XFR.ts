@@ -1,4 +1,5 @@
-// XFR SB: a cookie for a new switchboard conversation.
+// XFR SB: a cookie for a new switchboard conversation. 913 when the user may
+// not start one (no status yet, hidden, or IMS OFF).
 import { ProtocolError } from '../../session.js';
 import { me, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
@@ -10,13 +11,8 @@ export const XFR: NsCommand = {
   handle(s, cmd) {
     const t = tridOf(cmd);
     if (cmd.args[1] !== 'SB') throw new ProtocolError(201);
-    const account = me(s);
-    const p = s.ctx.core.presence.get(account.id);
-    // Appearing offline (or no status yet) cannot start conversations; nor can IMS OFF.
-    if (!p || p.status === undefined || p.status === 'HDN' || s.imsOff) throw new ProtocolError(913);
-    const cookie = s.ctx.core.chats.ticket({
-      accountId: account.id, email: account.email, friendlyName: p.friendlyName, caps: p.caps, version: s.version,
-    });
+    const cookie = s.ctx.core.chats.ticket(me(s).id, s.version);
+    if (!cookie) throw new ProtocolError(913);
     s.send(`XFR ${t} SB ${s.switchboardAddress()} CKI ${cookie}`);
   },
 };

@@ -2,6 +2,7 @@
 import type { ListName } from '../../../store/store.js';
 import { ProtocolError } from '../../session.js';
 import type { NsSession } from '../session.js';
+import { groupId } from './groups.js';
 
 /** FL, AL or BL: the lists a client edits (RL belongs to the server). */
 export function userList(token: string | undefined): ListName {
@@ -12,8 +13,5 @@ export function userList(token: string | undefined): ListName {
 /** A group id argument (MSNP7, forward list only); undefined where groups do not apply. */
 export function groupArg(s: NsSession, list: ListName, token: string | undefined): number | undefined {
   if (!s.v.groups || list !== 'FL' || token === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(token)) throw new ProtocolError(201);
-  const g = Number(token);
-  if (g > 29) throw new ProtocolError(224);
-  return g;
+  return groupId(token);
 }

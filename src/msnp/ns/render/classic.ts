@@ -1,6 +1,6 @@
 // Notification-server lines for MSNP2-7 (the "classic" era): list versions and
 // transaction ids on every synchronised line, no capabilities or MSNObjects.
-import type { ContactList } from '../../../core/contact-list.js';
+import type { SyncView } from '../../../core/contacts.js';
 import type { PresenceEntry } from '../../../core/presence.js';
 import { LIST_BITS, type Contact, type Group, type ListName } from '../../../store/store.js';
 import type { VersionTraits } from '../../versions.js';
@@ -25,13 +25,7 @@ export function groupField(c: Contact): string {
   return c.groups.length ? c.groups.join(',') : '0';
 }
 
-export interface SyncData {
-  list: ContactList;
-  contacts: Contact[];
-  groups: Group[];
-  /** Phone numbers of contacts who share them with the viewer. */
-  shared: Map<number, Record<string, string>>;
-}
+export type SyncData = SyncView;
 
 /** The lines after `SYN t ver` (MSNP2-7 order: GTC, BLP, PRP, LSG, then the four lists). */
 export function syncLines(t: VersionTraits, trid: number, d: SyncData): string[] {
@@ -82,4 +76,18 @@ export function contactProperties(v: number, email: string, p: Record<string, st
 
 export function bpr(v: number, email: string, key: string, value: string): string {
   return `BPR ${v} ${email} ${prop(key, value)}`;
+}
+
+/** Someone added me to (or removed me from) their forward list. */
+export function reverseList(e: { op: 'add' | 'remove'; email: string; friendlyName: string; version: number }): string {
+  return e.op === 'add' ? `ADD 0 RL ${e.version} ${e.email} ${urlEncode(e.friendlyName)}` : `REM 0 RL ${e.version} ${e.email}`;
+}
+
+/** An entry removed by the server (the account was deleted). */
+export function serverRemoval(list: string, version: number, email: string): string {
+  return `REM 0 ${list} ${version} ${email}`;
+}
+
+export function rng(chatId: string, address: string, cookie: string, email: string, friendlyName: string): string {
+  return `RNG ${chatId} ${address} CKI ${cookie} ${email} ${urlEncode(friendlyName)}`;
 }

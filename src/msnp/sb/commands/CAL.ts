@@ -21,7 +21,7 @@ export const CAL: SbCommand = {
     const account = await core.accounts.get(email);
     if (!account) throw new ProtocolError(217);
     const r = core.chats.invite(chat, s, account.id, account.email);
-    if (!r.ok) throw new ProtocolError(r.reason === 'already-there' ? 215 : 217);
+    if (!r.ok) throw new ProtocolError(r.reason === 'already-there' ? 215 : r.reason === 'hidden' ? 913 : 217);
     s.send(`CAL ${t} RINGING ${r.chatId}`);
   },
 };

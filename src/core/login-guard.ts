@@ -1,0 +1,37 @@
+// Slows password guessing: an address that fails to sign in too often within
+// a window is refused (without checking) until the window ends. Counted per
+// address rather than per account, so nobody can lock another user out.
+import type { Clock } from './clock.js';
+
+export class LoginGuard {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly maxFailures: number,
+    private readonly windowMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** True while sign-ins from this address are refused. */
+  blocked(ip: string): boolean {
+    const f = this.failures.get(ip);
+    if (!f) return false;
+    if (this.clock.now() - f.since > this.windowMs) {
+      this.failures.delete(ip);
+      return false;
+    }
+    return f.count >= this.maxFailures;
+  }
+
+  failed(ip: string): void {
+    const now = this.clock.now();
+    const f = this.failures.get(ip);
+    if (!f || now - f.since > this.windowMs) this.failures.set(ip, { count: 1, since: now });
+    else f.count++;
+  }
+
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [ip, f] of this.failures) if (now - f.since > this.windowMs) this.failures.delete(ip);
+  }
+}

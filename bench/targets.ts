@@ -49,6 +49,14 @@ export async function startMsnpd(dataDir: string, extra: Record<string, string> 
       MSNPD_CHALLENGES: 'off',
       MSNPD_LOG_LEVEL: 'warn',
       MSNPD_AUTH_TIMEOUT: '600',
+      // The load generator is one address sending far faster than a person:
+      // the limits stay on (their checks run on every connection and command)
+      // but are set out of its way.
+      MSNPD_MAX_CONNECTIONS_PER_IP: '1000000',
+      MSNPD_NS_COMMAND_RATE: '1000000',
+      MSNPD_NS_COMMAND_BURST: '1000000',
+      MSNPD_SB_COMMAND_RATE: '1000000',
+      MSNPD_SB_COMMAND_BURST: '1000000',
       ...extra,
     },
     { raiseFileLimit: true, nodeArgs },

@@ -41,9 +41,13 @@ export function serveCommand(program: Command): void {
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      log.info({ signal }, 'shutting down');
+      console.log(`msnpd: ${signal}: shutting down (clients are told OUT SSD)`);
+      log.info({ signal, ...server.stats() }, 'shutting down');
       server.stop().then(
-        () => process.exit(0),
+        () => {
+          console.log('msnpd: stopped');
+          process.exit(0);
+        },
         (e: unknown) => {
           log.error({ err: e }, 'shutdown failed');
           process.exit(1);

@@ -58,7 +58,18 @@ export class PresenceService {
    */
   signIn(u: Omit<OnlineUser, 'status' | 'caps' | 'msnObject' | 'acceptsInvitations'>): string | undefined {
     const old = this.online.get(u.accountId);
-    const user: OnlineUser = { ...u, status: undefined, caps: 0, msnObject: '', acceptsInvitations: true };
+    // Spelled out (not spread): every entry then shares one hidden class.
+    const user: OnlineUser = {
+      accountId: u.accountId,
+      email: u.email,
+      endpointId: u.endpointId,
+      dialect: u.dialect,
+      status: undefined,
+      friendlyName: u.friendlyName,
+      caps: 0,
+      msnObject: '',
+      acceptsInvitations: true,
+    };
     this.online.set(u.accountId, user);
     if (old && old.status !== undefined) this.fanOut(user, (viewer) => this.visibleWith(old, viewer));
     return old && old.endpointId !== u.endpointId ? old.endpointId : undefined;

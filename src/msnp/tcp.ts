@@ -4,11 +4,23 @@ import net from 'node:net';
 import type { Logger } from '../log.js';
 import type { Transport } from './transport.js';
 
+/** What every connection of one listener shares. */
+interface ListenerShared {
+  log: Logger;
+  perIp: ConnectionCounter | undefined;
+}
+
 export class TcpTransport implements Transport {
   /** Writes of one tick are gathered into one writev (corked until the next tick). */
   private corked = false;
+  /** @internal the session reading from this connection */
+  session: SocketSession | undefined;
 
-  constructor(private readonly socket: net.Socket) {}
+  constructor(
+    private readonly socket: net.Socket,
+    /** @internal */ readonly shared: ListenerShared,
+    /** @internal the address counted against the per-address limit */ readonly ip: string,
+  ) {}
 
   // Read from the socket when asked (rarely): fewer strings kept per connection.
   get remoteAddress(): string {
@@ -137,61 +149,56 @@ export interface ListenOptions {
   accept(transport: TcpTransport, socket: net.Socket): SocketSession | undefined;
 }
 
-const SESSION = Symbol('session');
-const LOG = Symbol('log');
-const COUNTER = Symbol('counter');
-const IP = Symbol('ip');
-type SessionSocket = net.Socket & { [SESSION]: SocketSession; [LOG]: Logger; [COUNTER]?: ConnectionCounter; [IP]?: string };
+// The socket's handlers are shared functions; the one property added to each
+// socket leads to everything else (no closures, few properties per connection).
+const TRANSPORT = Symbol('transport');
+type TransportSocket = net.Socket & { [TRANSPORT]: TcpTransport };
 
-function onData(this: SessionSocket, chunk: Buffer): void {
+function onData(this: TransportSocket, chunk: Buffer): void {
+  const t = this[TRANSPORT];
   try {
-    this[SESSION].receive(chunk, Date.now());
+    t.session!.receive(chunk, Date.now());
   } catch (e) {
     // Nothing a client sends may take the process down.
-    this[LOG].error({ err: e }, 'error while handling data');
+    t.shared.log.error({ err: e }, 'error while handling data');
     this.destroy();
   }
 }
 
-function onError(this: SessionSocket): void {
+function onError(this: TransportSocket): void {
   this.destroy();
 }
 
-function onClose(this: SessionSocket): void {
-  this[COUNTER]?.remove(this[IP]!);
+function onClose(this: TransportSocket): void {
+  const t = this[TRANSPORT];
+  t.shared.perIp?.remove(t.ip);
   try {
-    this[SESSION].transportClosed();
+    t.session!.transportClosed();
   } catch (e) {
-    this[LOG].error({ err: e }, 'error while closing a session');
+    t.shared.log.error({ err: e }, 'error while closing a session');
   }
 }
 
 export async function listenTcp(opts: ListenOptions): Promise<net.Server> {
+  const shared: ListenerShared = { log: opts.log, perIp: opts.perIp };
   const server = net.createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 }, (socket) => {
     const ip = socket.remoteAddress ?? '';
     if (opts.perIp && !opts.perIp.add(ip)) {
       socket.destroy();
       return;
     }
-    let session: SocketSession | undefined;
+    const transport = new TcpTransport(socket, shared, ip);
     try {
-      session = opts.accept(new TcpTransport(socket), socket);
+      transport.session = opts.accept(transport, socket);
     } catch (e) {
       opts.log.error({ err: e }, 'failed to set up a connection');
     }
-    if (!session) {
+    if (!transport.session) {
       opts.perIp?.remove(ip);
       socket.destroy();
       return;
     }
-    // Shared handlers with the session on the socket: no closures per connection.
-    const ss = socket as SessionSocket;
-    ss[SESSION] = session;
-    ss[LOG] = opts.log;
-    if (opts.perIp) {
-      ss[COUNTER] = opts.perIp;
-      ss[IP] = ip;
-    }
+    (socket as TransportSocket)[TRANSPORT] = transport;
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);

@@ -84,12 +84,13 @@ export class NsSession extends MsnpSession<NsSession> {
       core.lists.release(account.id);
       return;
     }
-    this.account = { id: account.id, email: account.email };
+    // The cached list's strings are kept; the row just read is let go.
+    this.account = { id: account.id, email: list.email };
     this.state = 'online';
     core.bus.attach(this);
     const replaced = core.presence.signIn({
       accountId: account.id,
-      email: account.email,
+      email: list.email,
       endpointId: this.endpointId,
       dialect: this.version,
       friendlyName: list.friendlyName,

@@ -97,19 +97,19 @@ export class AccountService {
    * verifier) get a stable decoy, so the answer does not reveal who exists.
    */
   async md5Salt(email: string): Promise<string> {
-    const a = this.opts.legacyMd5 ? await this.get(email) : undefined;
-    if (a?.md5Salt) return a.md5Salt;
+    const a = this.opts.legacyMd5 ? await this.store.getCredentials(normaliseEmail(email)) : undefined;
+    if (a?.md5Salt && a.md5Verifier) return a.md5Salt;
     this.decoySecret ??= this.store.getOrCreateSetting('decoy-salt-secret', () => randomBytes(32).toString('base64')).then((v) => Buffer.from(v, 'base64'));
     const h = createHmac('sha256', await this.decoySecret).update(normaliseEmail(email)).digest();
     return `${1_000_000_000 + (h.readUInt32BE(0) % 1_000_000_000)}.${String(h.readUInt32BE(4) % 1_000_000_000).padStart(9, '0')}`;
   }
 
-  /** The account, if `response` is MD5(salt || password) for it. */
-  async verifyMd5(email: string, response: string): Promise<Account | undefined> {
+  /** The account's id, if `response` is MD5(salt || password) for it. */
+  async verifyMd5(email: string, response: string): Promise<number | undefined> {
     if (!this.opts.legacyMd5) return undefined;
-    const a = await this.get(email);
+    const a = await this.store.getCredentials(normaliseEmail(email));
     if (!a || !a.md5Verifier) return undefined;
-    return verifyMd5Response(response, a.md5Verifier) ? a : undefined;
+    return verifyMd5Response(response, a.md5Verifier) ? a.id : undefined;
   }
 
   /** The account, if the password is right (HTTPS sign-ins). */

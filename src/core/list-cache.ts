@@ -83,10 +83,10 @@ export class ListCache {
     if (cached) return Promise.resolve(cached);
     let p = this.loading.get(accountId);
     if (!p) {
-      // Cached inside the reading transaction: every later change (which runs
-      // in a later transaction) then finds it and keeps it current.
+      // Cached while no change of this process can run: every later change then
+      // finds it and keeps it current.
       p = this.store
-        .withTransaction(async (tx) => {
+        .withReads(async (tx) => {
           const have = this.lists.get(accountId);
           if (have) return have;
           const l = await readList(tx, accountId);

@@ -81,6 +81,7 @@ export interface AdminEvent {
 /** Operations available inside and outside a transaction. */
 export interface StoreOps {
   getAccountByEmail(email: string): Promise<Account | undefined>;
+  getCredentials(email: string): Promise<Credentials | undefined>;
   getAccountById(id: number): Promise<Account | undefined>;
   listAccounts(): Promise<AccountSummary[]>;
   createAccount(a: NewAccount): Promise<number>;
@@ -117,9 +118,21 @@ export interface StoreOps {
   lastAdminEventId(): Promise<number>;
 }
 
+/** What sign-in needs to check a password, and nothing more. */
+export interface Credentials {
+  id: number;
+  md5Salt: string | null;
+  md5Verifier: string | null;
+}
+
 export interface Store extends StoreOps {
   /** Runs `fn` atomically; nothing it wrote is visible to others until it resolves. */
   withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  /**
+   * Runs reads with no change of this process in between (no write lock is
+   * taken: another process may still commit between two of them).
+   */
+  withReads<T>(fn: (ops: StoreOps) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -75,28 +75,31 @@ export class NsSession extends MsnpSession<NsSession> {
     return advertised(this.ctx, this.transport.localAddress, this.ctx.sbPort());
   }
 
-  /** Called once USR has verified the credentials. */
-  async signIn(account: { id: number; email: string; friendlyName: string }): Promise<void> {
+  /**
+   * Called once USR has verified the credentials. Returns the account's
+   * address and friendly name, or undefined if the connection closed meanwhile.
+   */
+  async signIn(accountId: number): Promise<{ email: string; friendlyName: string } | undefined> {
     const core = this.ctx.core;
-    const list = await core.lists.retain(account.id);
-    if (!list) throw new Error(`account ${account.id} vanished during sign-in`);
+    const list = await core.lists.retain(accountId);
+    if (!list) throw new Error(`account ${accountId} vanished during sign-in`);
     if (this.closed) {
-      core.lists.release(account.id);
-      return;
+      core.lists.release(accountId);
+      return undefined;
     }
-    // The cached list's strings are kept; the row just read is let go.
-    this.account = { id: account.id, email: list.email };
+    this.account = { id: accountId, email: list.email };
     this.state = 'online';
     core.bus.attach(this);
     const replaced = core.presence.signIn({
-      accountId: account.id,
+      accountId,
       email: list.email,
       endpointId: this.endpointId,
       dialect: this.version,
       friendlyName: list.friendlyName,
     });
     if (replaced) core.bus.toEndpoint(replaced, { type: 'sign-out', reason: 'OTH' });
-    this.log.info({ email: account.email, version: this.version, remote: this.transport.remoteAddress }, 'signed in');
+    this.log.info({ email: list.email, version: this.version, remote: this.transport.remoteAddress }, 'signed in');
+    return { email: list.email, friendlyName: list.friendlyName };
   }
 
   /** Renders a core event for this client. */

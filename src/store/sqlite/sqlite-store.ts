@@ -10,6 +10,7 @@ import {
   type AddPrompt,
   type AdminEvent,
   type Contact,
+  type Credentials,
   type Group,
   type NewAccount,
   type Privacy,
@@ -61,6 +62,7 @@ class SqliteOps {
     this.st = {
       accountByEmail: p('SELECT * FROM accounts WHERE email = ?'),
       accountById: p('SELECT * FROM accounts WHERE id = ?'),
+      credentials: p('SELECT id, md5_salt, md5_verifier FROM accounts WHERE email = ?'),
       props: p('SELECT key, value FROM account_properties WHERE account_id = ?'),
       listAccounts: p(
         'SELECT id, email, friendly_name, created_at, md5_verifier IS NOT NULL AS has_md5 FROM accounts ORDER BY email',
@@ -139,6 +141,10 @@ class SqliteOps {
 
   getAccountByEmail(email: string): Account | undefined {
     return this.toAccount(this.st.accountByEmail!.get(email) as AccountRow | undefined);
+  }
+  getCredentials(email: string): Credentials | undefined {
+    const r = this.st.credentials!.get(email) as { id: number; md5_salt: string | null; md5_verifier: string | null } | undefined;
+    return r && { id: r.id, md5Salt: r.md5_salt, md5Verifier: r.md5_verifier };
   }
   getAccountById(id: number): Account | undefined {
     return this.toAccount(this.st.accountById!.get(id) as AccountRow | undefined);
@@ -278,7 +284,7 @@ class SqliteOps {
 
 // Every StoreOps method, checked by the compiler to be complete.
 const OPS: Record<keyof StoreOps, true> = {
-  getAccountByEmail: true, getAccountById: true, listAccounts: true, createAccount: true, createAccounts: true,
+  getAccountByEmail: true, getCredentials: true, getAccountById: true, listAccounts: true, createAccount: true, createAccounts: true,
   setPassword: true, deleteAccount: true, setFriendlyName: true, setPrivacy: true, setAddPrompt: true,
   setProperty: true, bumpListVersion: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
   getGroups: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
@@ -327,6 +333,9 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
 
   const store: Store = {
     ...outside,
+    withReads<T>(fn: (ops: StoreOps) => Promise<T>): Promise<T> {
+      return mutex.run(() => fn(inTx));
+    },
     withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
       return mutex.run(async () => {
         db.exec('BEGIN IMMEDIATE');

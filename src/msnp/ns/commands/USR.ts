@@ -3,6 +3,7 @@
 import { normaliseEmail } from '../../../core/email.js';
 import { ProtocolError } from '../../session.js';
 import { advertised } from '../context.js';
+import { urlEncode } from '../../wire/urlcode.js';
 import { needArgs, tridOf, type NsCommand } from './util.js';
 
 export const USR: NsCommand = {
@@ -38,17 +39,17 @@ export const USR: NsCommand = {
         s.log.warn({ email: s.pendingEmail, remote: ip }, 'sign-in refused: too many failures from this address');
         throw new ProtocolError(911, true);
       }
-      const account = await core.accounts.verifyMd5(s.pendingEmail, arg);
-      if (!account) {
+      const accountId = await core.accounts.verifyMd5(s.pendingEmail, arg);
+      if (accountId === undefined) {
         core.loginGuard.failed(ip);
         s.log.info({ email: s.pendingEmail, remote: ip }, 'sign-in refused: bad credentials');
         throw new ProtocolError(911, true);
       }
-      await s.signIn(account);
-      if (s.closed) return;
-      const name = encodeURIComponent(account.friendlyName);
-      s.send(s.v.usrOkVerified ? `USR ${t} OK ${account.email} ${name} 1` : `USR ${t} OK ${account.email} ${name}`);
-      sendProfile(s, account.id);
+      const me = await s.signIn(accountId);
+      if (!me) return;
+      const name = urlEncode(me.friendlyName);
+      s.send(s.v.usrOkVerified ? `USR ${t} OK ${me.email} ${name} 1` : `USR ${t} OK ${me.email} ${name}`);
+      sendProfile(s, accountId);
       return;
     }
     throw new ProtocolError(201);

@@ -71,6 +71,10 @@ export interface SessionLimits {
   partialTimeoutMs: number;
 }
 
+function finish(s: { finished(): void }): void {
+  s.finished();
+}
+
 export abstract class MsnpSession<S extends MsnpSession<S>> {
   version = 0;
   state: string;
@@ -206,13 +210,14 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
       return !this.closed;
     }
     if (result && typeof (result as Promise<void>).then === 'function') {
-      // Commands are answered in order: parse no further until this one is done.
+      // Commands are answered in order: parse no further until this one is
+      // done, then let other connections have a turn before the next one.
       this.busy = true;
       (result as Promise<void>).then(
-        () => this.finished(),
+        () => setImmediate(finish, this),
         (e: unknown) => {
           this.handleFailure(cmd, e);
-          this.finished();
+          setImmediate(finish, this);
         },
       );
       return false;
@@ -220,7 +225,8 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     return !this.closed;
   }
 
-  private finished(): void {
+  /** @internal */
+  finished(): void {
     this.busy = false;
     if (this.closed) return;
     if (this.readPaused) {

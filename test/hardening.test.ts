@@ -1,6 +1,7 @@
 // Limits and abuse: command floods, pipelined bursts, slow senders, readers
 // that stop reading, too many connections, password guessing, and facts that
 // must survive a restart (decoy salts, account ids).
+import { openPair } from './helpers/chat.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientError, MsnpConnection } from '../src/client/connection.js';
@@ -98,14 +99,7 @@ describe('a reader that stops reading', () => {
     await t.user('r2@example.com');
     const a = await t.login('r1@example.com', 7, { status: null });
     const b = await t.login('r2@example.com', 7, { status: null });
-    await a.conn.request('ADD', ['FL', 'r2@example.com', 'x', '0']);
-    await b.conn.request('ADD', ['FL', 'r1@example.com', 'x', '0']);
-    await a.setStatus('NLN');
-    await b.setStatus('NLN');
-    const sa = await a.openChat();
-    await sa.call('r2@example.com');
-    const { sb } = await b.acceptInvitation();
-    await sa.conn.expect('JOI');
+    const { sa, sb } = await openPair(a, b);
     sb.conn.socket.pause();
     const body = Buffer.alloc(1600, 0x41);
     let nak = false;

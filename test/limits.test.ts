@@ -1,5 +1,6 @@
 // Limits on every connection: sign-in deadline, idle switchboards, oversize
 // lines and payloads; junk on one connection never disturbs another.
+import { openPair } from './helpers/chat.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -25,14 +26,7 @@ describe('limits', () => {
   test('a silent switchboard member is cut after MSNPD_SB_IDLE_TIMEOUT; the others get BYE email 1', async () => {
     const a = await t.login('l1@example.com', 7, { status: null });
     const b = await t.login('l2@example.com', 7, { status: null });
-    await a.conn.request('ADD', ['FL', 'l2@example.com', 'x', '0']);
-    await b.conn.request('ADD', ['FL', 'l1@example.com', 'x', '0']);
-    await a.setStatus('NLN');
-    await b.setStatus('NLN');
-    const sa = await a.openChat();
-    await sa.call('l2@example.com');
-    const { sb } = await b.acceptInvitation();
-    await sa.conn.expect('JOI');
+    const { sa, sb } = await openPair(a, b);
     // Keep a talking; b stays silent.
     const keepAlive = setInterval(() => sa.send('x', 'U'), 300);
     try {

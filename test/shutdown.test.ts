@@ -1,5 +1,6 @@
 // Graceful shutdown: on SIGINT or SIGTERM the server stops accepting, tells
 // signed-in clients it is going down (OUT SSD), closes switchboards, exits 0.
+import { openPair } from './helpers/chat.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MsnpConnection } from '../src/client/connection.js';
@@ -15,14 +16,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const b = new NsClient({ host: HOST, port: srv.ns, versions: [2] });
     await a.login('s1@example.com', 'secret');
     await b.login('s2@example.com', 'secret');
-    await a.conn.request('ADD', ['FL', 's2@example.com', 'x', '0']);
-    await b.conn.request('ADD', ['FL', 's1@example.com', 'x']);
-    await a.setStatus('NLN');
-    await b.setStatus('NLN');
-    const sa = await a.openChat();
-    await sa.call('s2@example.com');
-    const { sb } = await b.acceptInvitation();
-    await sa.conn.expect('JOI');
+    const { sa, sb } = await openPair(a, b);
     const pending = await MsnpConnection.connect(HOST, srv.ns);
     const outA = a.conn.expect('OUT', 10000);
     const outB = b.conn.expect('OUT', 10000);

@@ -1,6 +1,7 @@
 // Environment variables (and flags of the same meaning) -> one typed Config.
 // Every setting has a default a hobbyist can run with; a bad value is reported
 // in one line naming the variable (the CLI exits with code 2, see cli/main.ts).
+import fs from 'node:fs';
 import path from 'node:path';
 
 export type DispatchMode = 'same' | 'redirect';
@@ -12,6 +13,13 @@ export interface Config {
   publicHost: string | undefined;
   nsPort: number;
   sbPort: number;
+  httpPort: number;
+  httpsPort: number;
+  /** An operator's own certificate chain and key (PEM files); else msnpd makes its own. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Seconds a Passport ticket stays valid. */
+  ticketTtl: number;
   notifyPort: number;
   dispatch: DispatchMode;
   challenges: ChallengePolicy;
@@ -103,6 +111,14 @@ function bool(env: Env, name: string, def: boolean): boolean {
   throw new ConfigError(name, `expected on/off (1/0, true/false, yes/no), got "${v}"`);
 }
 
+function file(env: Env, name: string): string | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const p = path.resolve(v);
+  if (!fs.existsSync(p)) throw new ConfigError(name, `no such file: ${p}`);
+  return p;
+}
+
 function host(env: Env, name: string, def: string | undefined): string | undefined {
   const v = env[name];
   if (v === undefined || v === '') return def;
@@ -118,6 +134,11 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_PUBLIC_HOST', 'address given to clients in XFR/RNG (default: the address the client reached)'],
   ['MSNPD_NS_PORT', 'dispatch + notification port (default 1863; 0 = any free port)'],
   ['MSNPD_SB_PORT', 'switchboard port (default 1864)'],
+  ['MSNPD_HTTP_PORT', 'HTTP port for the web services (default 80; 0 = any free port)'],
+  ['MSNPD_HTTPS_PORT', 'HTTPS port for Passport and the web services (default 443)'],
+  ['MSNPD_TLS_CERT', 'PEM certificate chain to use instead of the one msnpd makes (with MSNPD_TLS_KEY)'],
+  ['MSNPD_TLS_KEY', 'PEM private key for MSNPD_TLS_CERT'],
+  ['MSNPD_TICKET_TTL', 'seconds a Passport sign-in ticket stays valid (default 600)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
   ['MSNPD_NOTIFY_PORT', 'notification port used in redirect mode (default 1865)'],
   ['MSNPD_CHALLENGES', 'enforce, log or off: CHL/QRY policy for MSNP6+ (default enforce)'],
@@ -153,6 +174,9 @@ export function loadConfig(env: Env = process.env): Config {
   if ((scryptN & (scryptN - 1)) !== 0) throw new ConfigError('MSNPD_SCRYPT_N', `must be a power of two, got ${scryptN}`);
   const urlBase = str(env, 'MSNPD_URL_BASE', 'http://localhost/');
   if (!/^https?:\/\/\S+$/.test(urlBase)) throw new ConfigError('MSNPD_URL_BASE', `not an http(s) URL: "${urlBase}"`);
+  if (!!env.MSNPD_TLS_CERT !== !!env.MSNPD_TLS_KEY) {
+    throw new ConfigError(env.MSNPD_TLS_CERT ? 'MSNPD_TLS_KEY' : 'MSNPD_TLS_CERT', 'MSNPD_TLS_CERT and MSNPD_TLS_KEY must be set together');
+  }
   const logLevel = oneOf(env, 'MSNPD_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const);
   return {
     dataDir: path.resolve(str(env, 'MSNPD_DATA', './data')),
@@ -161,6 +185,11 @@ export function loadConfig(env: Env = process.env): Config {
     nsPort: port(env, 'MSNPD_NS_PORT', 1863),
     sbPort: port(env, 'MSNPD_SB_PORT', 1864),
     notifyPort: port(env, 'MSNPD_NOTIFY_PORT', 1865),
+    httpPort: port(env, 'MSNPD_HTTP_PORT', 80),
+    httpsPort: port(env, 'MSNPD_HTTPS_PORT', 443),
+    tlsCert: file(env, 'MSNPD_TLS_CERT'),
+    tlsKey: file(env, 'MSNPD_TLS_KEY'),
+    ticketTtl: int(env, 'MSNPD_TICKET_TTL', 600, 10, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),
     challenges: oneOf(env, 'MSNPD_CHALLENGES', 'enforce', ['enforce', 'log', 'off'] as const),
     challengeDelay: int(env, 'MSNPD_CHALLENGE_DELAY', 5, 0, 86400),

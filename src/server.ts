@@ -12,6 +12,7 @@ import { SbSession } from './msnp/sb/session.js';
 import type { SbContext } from './msnp/sb/context.js';
 import { NS_PAYLOAD_VERBS, SB_PAYLOAD_VERBS } from './msnp/wire/verbs.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { startWeb, type RunningWeb } from './web/index.js';
 import type { Store } from './store/store.js';
 
 export interface Listener {
@@ -23,8 +24,11 @@ export interface Listener {
 export interface RunningServer {
   core: Core;
   listeners: Listener[];
+  /** Listeners that could not start (one line each, naming the variable and the fix); the others run. */
+  problems: string[];
+  web: RunningWeb | undefined;
   /** Bound ports by role. */
-  ports: { ns: number; sb: number; notify?: number };
+  ports: { ns: number; sb: number; notify?: number; http?: number; https?: number };
   /** Stops accepting, tells signed-in clients the server is going down, closes everything. */
   stop(): Promise<void>;
   /** Counts for logs and operators. */
@@ -34,13 +38,14 @@ export interface RunningServer {
 /** How often sessions are checked for deadlines, idleness and challenges. */
 const TICK_MS = 250;
 
-export async function startServer(config: Config, log: Logger, opts: { store?: Store } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean } = {}): Promise<RunningServer> {
   const store = opts.store ?? openSqliteStore(config.dataDir, { busyTimeoutMs: 2000 });
   const core = new Core(
     store,
     {
       accounts: { scryptN: config.scryptN, legacyMd5: config.legacyMd5 },
       loginFailuresPerIp: config.loginFailuresPerIp,
+      ticketTtlSeconds: config.ticketTtl,
       chats: {
         cookieTtlMs: config.cookieTtl * 1000,
         ringTimeoutMs: config.ringTimeout * 1000,
@@ -120,6 +125,15 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     throw e;
   }
 
+  let web: RunningWeb | undefined;
+  const problems: string[] = [];
+  if (opts.web !== false) {
+    web = await startWeb(config, core, log);
+    problems.push(...web.problems);
+    if (web.httpPort !== undefined) listeners.push({ name: 'http', host: config.host, port: web.httpPort });
+    if (web.httpsPort !== undefined) listeners.push({ name: 'https', host: config.host, port: web.httpsPort });
+  }
+
   let lastAdminPoll = 0;
   let polling = false;
   const timer = setInterval(() => {
@@ -142,6 +156,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(timer);
+      await web?.server.close();
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(
         (async () => {
           for (const s of [...nsSessions]) {
@@ -160,5 +175,13 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     online: core.presence.count,
     conversations: core.chats.count,
   });
-  return { core, listeners, ports: { ns: ports.ns, sb: ports.sb, notify: ports.notify }, stop, stats };
+  return {
+    core,
+    listeners,
+    problems,
+    web,
+    ports: { ns: ports.ns, sb: ports.sb, notify: ports.notify, http: web?.httpPort, https: web?.httpsPort },
+    stop,
+    stats,
+  };
 }

@@ -5,6 +5,7 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config.js';
 import { AccountInputError } from '../core/accounts.js';
 import { serveCommand } from './serve.js';
 import { userCommands } from './user.js';
+import { certCommand } from './cert.js';
 
 const program = new Command();
 program
@@ -22,6 +23,7 @@ program
 
 serveCommand(program);
 userCommands(program);
+certCommand(program);
 
 program.exitOverride();
 

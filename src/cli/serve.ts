@@ -12,6 +12,8 @@ const FLAGS: ReadonlyArray<[string, string, string]> = [
   ['--public-host <address>', 'MSNPD_PUBLIC_HOST', 'address given to clients in XFR/RNG'],
   ['--ns-port <port>', 'MSNPD_NS_PORT', 'dispatch + notification port'],
   ['--sb-port <port>', 'MSNPD_SB_PORT', 'switchboard port'],
+  ['--http-port <port>', 'MSNPD_HTTP_PORT', 'HTTP port'],
+  ['--https-port <port>', 'MSNPD_HTTPS_PORT', 'HTTPS port'],
   ['--dispatch <mode>', 'MSNPD_DISPATCH', 'same or redirect'],
   ['--notify-port <port>', 'MSNPD_NOTIFY_PORT', 'notification port in redirect mode'],
   ['--challenges <policy>', 'MSNPD_CHALLENGES', 'enforce, log or off'],
@@ -36,6 +38,7 @@ export function serveCommand(program: Command): void {
     const log = createLogger(config.logLevel);
     const server = await startServer(config, log);
     for (const l of server.listeners) console.log(`msnpd: ${l.name} server listening on ${l.host}:${l.port}`);
+    for (const p of server.problems) console.log(p);
     console.log(`msnpd: data in ${config.dataDir}`);
     let stopping = false;
     const stop = (signal: string) => {

@@ -10,6 +10,7 @@ import { ContactService, DEFAULT_CONTACT_LIMITS, type ContactLimits } from './co
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
 import { LoginGuard } from './login-guard.js';
+import { TicketService } from './tickets.js';
 import { PresenceService } from './presence.js';
 import { TokenStore } from './tokens.js';
 
@@ -17,6 +18,8 @@ export interface CoreOptions {
   accounts: AccountOptions;
   /** Failed sign-ins per address per 10 minutes before it is refused. */
   loginFailuresPerIp?: number;
+  /** Lifetime of Passport tickets. */
+  ticketTtlSeconds?: number;
   chats: ChatTimeouts;
   contactLimits?: ContactLimits;
   clock?: Clock;
@@ -33,6 +36,7 @@ export class Core {
   readonly contacts: ContactService;
   readonly chats: ChatService;
   readonly loginGuard: LoginGuard;
+  readonly tickets: TicketService;
   private endpointSeq = 0;
   private adminCursor = 0;
 
@@ -49,6 +53,7 @@ export class Core {
     this.presence = new PresenceService(this.bus, this.lists);
     this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
     this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock);
+    this.tickets = new TicketService(this.tokens, this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 600) * 1000, () => this.clock.now());
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats);
   }
 

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { NsClient } from '../../src/client/ns-client.js';
 import { CLI, spawnMsnpd, type ServerProcess } from './process.js';
+import { ensureCertificates } from '../../src/web/certificates.js';
 
 export const HOST = '127.0.0.1';
 export { CLI };
@@ -17,14 +18,30 @@ export function tempDir(prefix = 'msnpd-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/**
+ * One certificate authority and server certificate for every test server of
+ * this process (made once; tests of certificate creation itself pass
+ * MSNPD_TLS_CERT: '' to get a fresh one in their data directory).
+ */
+export function sharedTls(): { cert: string; key: string; ca: string } {
+  const dir = path.join(os.tmpdir(), `msnpd-test-tls-${process.pid}`);
+  if (!fs.existsSync(path.join(dir, 'tls', 'server.crt'))) ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
+  return { cert: path.join(dir, 'tls', 'server.crt'), key: path.join(dir, 'tls', 'server.key'), ca: path.join(dir, 'tls', 'ca.crt') };
+}
+
 /** Environment for a test server: ephemeral ports, cheap password hashing, no challenges unless asked. */
 export function testEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  const tls = sharedTls();
   return {
+    MSNPD_TLS_CERT: tls.cert,
+    MSNPD_TLS_KEY: tls.key,
     MSNPD_DATA: dataDir,
     MSNPD_HOST: HOST,
     MSNPD_NS_PORT: '0',
     MSNPD_SB_PORT: '0',
     MSNPD_NOTIFY_PORT: '0',
+    MSNPD_HTTP_PORT: '0',
+    MSNPD_HTTPS_PORT: '0',
     MSNPD_SCRYPT_N: '1024',
     MSNPD_CHALLENGES: 'off',
     MSNPD_LOG_LEVEL: 'silent',

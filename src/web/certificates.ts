@@ -1,0 +1,188 @@
+// TLS certificates for the HTTPS services. Node cannot issue certificates,
+// so node-forge makes them: on first start a local certificate authority (kept
+// in the data directory; operators install it on client machines once) and a
+// server certificate for every hostname Messenger clients ask for. Operators
+// with their own certificate set MSNPD_TLS_CERT / MSNPD_TLS_KEY instead.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import forge from 'node-forge';
+
+/** Every hostname a Messenger client (of any version) sends HTTPS requests to (services.md §0, client-quirks.md). */
+export const MESSENGER_HOSTNAMES: readonly string[] = [
+  'messenger.hotmail.com', 'gateway.messenger.hotmail.com', 'muser.gateway.messenger.hotmail.com',
+  'nexus.passport.com', 'login.passport.com', 'loginnet.passport.com', 'login.passport.net', 'login.live.com', 'msnia.login.live.com',
+  'messenger.msn.com', 'contacts.msn.com', 'byrdr.omega.contacts.msn.com', 'local-bay.contacts.msn.com',
+  'storage.msn.com', 'tkrdr.storage.msn.com', 'storage.live.com', 'blufiles.storage.msn.com',
+  'ows.messenger.msn.com', 'rsi.hotmail.com', 'config.messenger.msn.com', 'messengersecure.live.com',
+  'sup.live.com', 'directory.services.live.com', 'rpstauth.live.com', 'appdirectory.messenger.msn.com',
+  'svcs.microsoft.com', 'g.msn.com', 'xmpp.messenger.live.com',
+  // One level of wildcards for the rest of these domains.
+  '*.msn.com', '*.live.com', '*.passport.com', '*.passport.net', '*.hotmail.com', '*.messenger.msn.com',
+  '*.contacts.msn.com', '*.storage.msn.com', '*.login.live.com', '*.gateway.messenger.hotmail.com',
+  'localhost',
+];
+
+export interface TlsMaterial {
+  /** PEM. */
+  key: string;
+  cert: string;
+  /** Where the CA certificate is (undefined with an operator's own certificate). */
+  caPath: string | undefined;
+  certPath: string;
+  /** SHA-1 fingerprint of the CA (what Windows shows as "Thumbprint"). */
+  caThumbprint: string | undefined;
+  names: string[];
+  created: boolean;
+}
+
+function subjectAltNames(names: string[]): { type: number; value?: string; ip?: string }[] {
+  return names.map((n) => (net.isIP(n) ? { type: 7, ip: n } : { type: 2, value: n }));
+}
+
+function serial(): string {
+  // Positive, 16 random bytes.
+  const b = randomBytes(16);
+  b[0]! &= 0x7f;
+  return b.toString('hex');
+}
+
+function thumbprint(certPem: string): string {
+  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(certPem))).getBytes();
+  return createHash('sha1').update(Buffer.from(der, 'binary')).digest('hex').toUpperCase();
+}
+
+function makeCa(): { key: string; cert: string } {
+  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + 20 * 365 * 24 * 3600_000);
+  const attrs = [
+    { name: 'commonName', value: 'msnpd local certificate authority' },
+    { name: 'organizationName', value: 'msnpd' },
+  ];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) };
+}
+
+function makeServerCert(ca: { key: string; cert: string }, names: string[]): { key: string; cert: string } {
+  const caCert = forge.pki.certificateFromPem(ca.cert);
+  const caKey = forge.pki.privateKeyFromPem(ca.key);
+  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
+  // Under 825 days, which current TLS clients accept for a server certificate.
+  cert.validity.notAfter = new Date(Date.now() + 800 * 24 * 3600_000);
+  cert.setSubject([{ name: 'commonName', value: names[0]! }, { name: 'organizationName', value: 'msnpd' }]);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    // RSA key exchange (what Windows XP speaks) needs keyEncipherment.
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: subjectAltNames(names) },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  cert.sign(caKey, forge.md.sha256.create());
+  return { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) + ca.cert };
+}
+
+export interface CertificateOptions {
+  dataDir: string;
+  publicHost: string | undefined;
+  certFile: string | undefined;
+  keyFile: string | undefined;
+}
+
+/** The names the server certificate must cover. */
+export function certificateNames(publicHost: string | undefined): string[] {
+  const names = [...MESSENGER_HOSTNAMES, '127.0.0.1'];
+  if (publicHost && !names.includes(publicHost)) names.push(publicHost);
+  return names;
+}
+
+/**
+ * Loads (or on first use creates) the CA and the server certificate. The
+ * server certificate is made again when the names it must cover change
+ * (MSNPD_PUBLIC_HOST) or it is near its end; the CA is kept.
+ */
+export function ensureCertificates(o: CertificateOptions): TlsMaterial {
+  if (o.certFile || o.keyFile) {
+    if (!o.certFile || !o.keyFile) throw new Error('MSNPD_TLS_CERT and MSNPD_TLS_KEY must be set together');
+    return {
+      key: fs.readFileSync(o.keyFile, 'utf8'),
+      cert: fs.readFileSync(o.certFile, 'utf8'),
+      caPath: undefined,
+      certPath: o.certFile,
+      caThumbprint: undefined,
+      names: [],
+      created: false,
+    };
+  }
+  const dir = path.join(o.dataDir, 'tls');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = (n: string) => path.join(dir, n);
+  let created = false;
+  if (!fs.existsSync(file('ca.crt')) || !fs.existsSync(file('ca.key'))) {
+    const ca = makeCa();
+    fs.writeFileSync(file('ca.key'), ca.key, { mode: 0o600 });
+    fs.writeFileSync(file('ca.crt'), ca.cert);
+    created = true;
+  }
+  const ca = { key: fs.readFileSync(file('ca.key'), 'utf8'), cert: fs.readFileSync(file('ca.crt'), 'utf8') };
+  const names = certificateNames(o.publicHost);
+  const wanted = names.join(',');
+  let fresh = false;
+  if (fs.existsSync(file('server.crt')) && fs.existsSync(file('server.key')) && fs.existsSync(file('server.names'))) {
+    const have = fs.readFileSync(file('server.names'), 'utf8');
+    const cert = forge.pki.certificateFromPem(fs.readFileSync(file('server.crt'), 'utf8'));
+    fresh = have === wanted && cert.validity.notAfter.getTime() - Date.now() > 30 * 24 * 3600_000;
+  }
+  if (!fresh) {
+    const server = makeServerCert(ca, names);
+    fs.writeFileSync(file('server.key'), server.key, { mode: 0o600 });
+    fs.writeFileSync(file('server.crt'), server.cert);
+    fs.writeFileSync(file('server.names'), wanted);
+    created = true;
+  }
+  return {
+    key: fs.readFileSync(file('server.key'), 'utf8'),
+    cert: fs.readFileSync(file('server.crt'), 'utf8'),
+    caPath: file('ca.crt'),
+    certPath: file('server.crt'),
+    caThumbprint: thumbprint(ca.cert),
+    names,
+    created,
+  };
+}
+
+/** What `msnpd cert` prints: where the CA is and how to make Windows trust it. */
+export function trustInstructions(m: TlsMaterial): string {
+  if (!m.caPath) return `msnpd uses your own certificate: ${m.certPath} (MSNPD_TLS_CERT/MSNPD_TLS_KEY).\n`;
+  return [
+    `Certificate authority: ${m.caPath}`,
+    `  thumbprint (SHA-1): ${m.caThumbprint}`,
+    `Server certificate:    ${m.certPath} (covers ${m.names.length} names: the Messenger hostnames, localhost, 127.0.0.1${m.names.includes('127.0.0.1') && m.names.length > MESSENGER_HOSTNAMES.length + 1 ? ` and ${m.names[m.names.length - 1]}` : ''})`,
+    '',
+    'Copy ca.crt to each Windows machine that runs Messenger and trust it once:',
+    '  Windows Vista and later (as administrator):  certutil -addstore -f Root ca.crt',
+    '  Windows XP (and any version by hand): double-click ca.crt > Install Certificate... >',
+    '    "Place all certificates in the following store" > Browse > Trusted Root Certification Authorities > Finish',
+    'Messenger uses the system store (Internet Explorer settings); no browser restart is needed.',
+    'Windows XP needs Service Pack 3 for the SHA-256 signatures these certificates carry.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,62 @@
+// Requests and responses as the web services see them, independent of the
+// HTTP server and TLS engine that carry them, and a router by path.
+// Paths are matched with repeated slashes collapsed and case ignored
+// (clients send `//RST.srf`; IIS never cared about case), whatever the Host.
+
+export interface WebRequest {
+  method: string;
+  /** The path with repeated slashes collapsed, without the query. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+  remoteAddress: string;
+  secure: boolean;
+}
+
+export interface WebResponse {
+  status: number;
+  /** Reason phrase; the standard one when absent. */
+  reason?: string;
+  /** Header names exactly as sent (some clients match them case-sensitively). */
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+export type WebHandler = (req: WebRequest) => Promise<WebResponse> | WebResponse;
+
+export function normalisePath(raw: string): string {
+  const path = raw.split('?')[0] ?? '/';
+  const collapsed = path.replace(/\/{2,}/g, '/');
+  return collapsed.startsWith('/') ? collapsed : '/' + collapsed;
+}
+
+export class Router {
+  private readonly routes = new Map<string, Map<string, WebHandler>>();
+
+  on(method: string, path: string, handler: WebHandler): this {
+    const key = path.toLowerCase();
+    let m = this.routes.get(key);
+    if (!m) this.routes.set(key, (m = new Map()));
+    m.set(method.toUpperCase(), handler);
+    return this;
+  }
+
+  /** The handler for a request; a 404 or 405 answer otherwise. */
+  async handle(req: WebRequest): Promise<WebResponse> {
+    const m = this.routes.get(req.path.toLowerCase());
+    if (!m) return text(404, 'Not Found', 'no such page\n');
+    const h = m.get(req.method) ?? (req.method === 'HEAD' ? m.get('GET') : undefined);
+    if (!h) return { ...text(405, 'Method Not Allowed', 'method not allowed\n'), headers: { Allow: [...m.keys()].join(', '), 'Content-Type': 'text/plain; charset=utf-8' } };
+    return h(req);
+  }
+}
+
+export function text(status: number, reason: string, body: string): WebResponse {
+  return { status, reason, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body };
+}
+
+export function xml(body: string, status = 200, reason?: string): WebResponse {
+  return { status, reason, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body };
+}

@@ -1,0 +1,144 @@
+// The HTTP and HTTPS listeners. One node:http server handles requests from
+// both: plain sockets from the HTTP port, and from the HTTPS port whatever a
+// TLS engine hands over (Node's TLS today; the legacy engine for Windows XP
+// can hand its decrypted streams to the same server). Responses always carry
+// Content-Length (never chunked), and TLS records stay at or under 8 KiB
+// (msn-pecan reads 8 KiB at a time, client-quirks.md).
+import http from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../log.js';
+import { normalisePath, type Router, type WebRequest, type WebResponse } from './router.js';
+
+/** Largest request body accepted (SOAP requests are a few KiB). */
+const MAX_BODY = 256 * 1024;
+/** TLS record payload size (client-quirks.md: msn-pecan). */
+const TLS_FRAGMENT = 8192;
+
+export interface WebServerOptions {
+  router: Router;
+  log: Logger;
+  /** PEM key and certificate chain for HTTPS. */
+  tls: { key: string; cert: string };
+}
+
+export class WebServer {
+  readonly http: http.Server;
+  private readonly tlsServer: tls.Server;
+  private readonly listeners: net.Server[] = [];
+
+  constructor(private readonly opts: WebServerOptions) {
+    this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
+      void this.serve(req, res);
+    });
+    this.http.on('clientError', (_e, socket: Duplex) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.tlsServer = tls.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: 15_000 }, (s) => this.secureConnection(s));
+    this.tlsServer.on('tlsClientError', (e) => opts.log.debug({ err: e }, 'TLS handshake failed'));
+  }
+
+  /** A decrypted connection from any TLS engine: serve HTTP on it. */
+  secureConnection(stream: Duplex): void {
+    if (stream instanceof tls.TLSSocket) stream.setMaxSendFragment(TLS_FRAGMENT);
+    this.http.emit('connection', stream);
+  }
+
+  /** A raw connection to the HTTPS port: hand it to a TLS engine. */
+  tlsConnection(socket: net.Socket): void {
+    this.tlsServer.emit('connection', socket);
+  }
+
+  async listenHttp(host: string, port: number): Promise<number> {
+    return this.listen(host, port, (s) => this.http.emit('connection', s));
+  }
+
+  async listenHttps(host: string, port: number): Promise<number> {
+    return this.listen(host, port, (s) => this.tlsConnection(s));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    this.http.closeAllConnections();
+  }
+
+  private async listen(host: string, port: number, onSocket: (s: net.Socket) => void): Promise<number> {
+    const server = net.createServer({ noDelay: true }, (s) => {
+      s.on('error', () => s.destroy());
+      onSocket(s);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, backlog: 1024 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (e) => this.opts.log.error({ err: e }, 'web listener error'));
+    this.listeners.push(server);
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let answer: WebResponse;
+    try {
+      const body = await readBody(req);
+      if (body === undefined) {
+        answer = { status: 413, reason: 'Payload Too Large', body: '' };
+      } else {
+        const url = req.url ?? '/';
+        const q = url.indexOf('?');
+        const headers: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        const request: WebRequest = {
+          method: (req.method ?? 'GET').toUpperCase(),
+          path: normalisePath(url),
+          query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
+          headers,
+          body,
+          remoteAddress: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+          secure: (req.socket as { encrypted?: boolean }).encrypted === true || (req.socket as { legacyTls?: boolean }).legacyTls === true,
+        };
+        answer = await this.opts.router.handle(request);
+        this.opts.log.debug({ method: request.method, path: request.path, status: answer.status }, 'web request');
+      }
+    } catch (e) {
+      this.opts.log.error({ err: e, url: req.url }, 'web request failed');
+      answer = { status: 500, reason: 'Internal Server Error', headers: { 'Content-Type': 'text/plain' }, body: 'internal error\n' };
+    }
+    send(res, answer, req.method === 'HEAD');
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size > MAX_BODY) tooBig = true;
+      else parts.push(d);
+    });
+    req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, a: WebResponse, head: boolean): void {
+  const body = a.body === undefined ? Buffer.alloc(0) : typeof a.body === 'string' ? Buffer.from(a.body, 'utf8') : a.body;
+  res.statusCode = a.status;
+  if (a.reason) res.statusMessage = a.reason;
+  for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
+  // COMPAT: Pidgin's HTTP reader needs Content-Length spelled so, and no chunking (client-quirks.md).
+  res.setHeader('Content-Length', String(body.length));
+  if (head || body.length === 0) {
+    res.end();
+    return;
+  }
+  // COMPAT: msn-pecan: no piece of the body larger than one 8 KiB TLS record (client-quirks.md).
+  for (let off = 0; off < body.length; off += TLS_FRAGMENT) res.write(body.subarray(off, Math.min(body.length, off + TLS_FRAGMENT)));
+  res.end();
+}

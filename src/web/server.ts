@@ -36,7 +36,13 @@ export class WebServer {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
-    this.tlsServer = tls.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2', handshakeTimeout: 15_000 }, (s) => this.secureConnection(s));
+    // Windows Vista/7 clients speak TLS 1.0 with AES (1.1/1.2 are off by default
+    // there): Node's TLS serves them too (security level 0 allows TLS 1.0's
+    // SHA-1 signatures). Modern clients still negotiate TLS 1.3 or 1.2.
+    this.tlsServer = tls.createServer(
+      { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', handshakeTimeout: 15_000 },
+      (s) => this.secureConnection(s),
+    );
     this.tlsServer.on('tlsClientError', (e) => opts.log.debug({ err: e }, 'TLS handshake failed'));
   }
 

@@ -5,10 +5,15 @@ import { createHash } from 'node:crypto';
 import { expectedAnswer } from '../msnp/challenges.js';
 import { ClientError, MsnpConnection, type Received } from './connection.js';
 import { SbClient } from './sb-client.js';
+import { passportTicket, type PassportOptions } from './passport.js';
 
 export interface NsClientOptions {
   host: string;
   port: number;
+  /** Passport (MSNP8+): where the HTTPS services are and which way to sign in. */
+  passport?: PassportOptions;
+  /** What the client reports in CVR (MSNP8+ send it before USR). */
+  clientVersion?: string;
   /** Versions offered in VER, highest first (default MSNP7 down to MSNP2). */
   versions?: number[];
   /** Product id used to answer challenges (default the MSN 3.6-4.x one). */
@@ -19,7 +24,11 @@ export interface NsClientOptions {
 }
 
 export interface SyncResult {
+  /** The list version (MSNP2-9; 0 from MSNP10, which use `stamps`). */
   version: number;
+  /** MSNP10+: the two timestamps, as the client would send them back. */
+  stamps: string;
+  head: Received;
   lines: Received[];
 }
 
@@ -30,7 +39,9 @@ export class NsClient {
   friendlyName = '';
   /** The host:port of the server actually signed in to (after a redirect). */
   address = '';
-  private readonly opts: Required<Omit<NsClientOptions, 'host' | 'port'>> & { host: string; port: number };
+  /** The ticket of the last Passport sign-in (MSNP8+). */
+  ticket = '';
+  private readonly opts: Required<Omit<NsClientOptions, 'host' | 'port' | 'passport'>> & { host: string; port: number; passport?: PassportOptions };
 
   constructor(opts: NsClientOptions) {
     this.opts = {
@@ -38,6 +49,7 @@ export class NsClient {
       productId: 'msmsgs@msnmsgr.com',
       answerChallenges: true,
       timeoutMs: 5000,
+      clientVersion: '7.5.0324',
       ...opts,
     };
   }
@@ -54,42 +66,72 @@ export class NsClient {
     return this.version;
   }
 
-  /** Signs in with MD5 (MSNP2-7). Follows one XFR NS redirect. */
+  /**
+   * Signs in: MD5 for MSNP2-7, Passport (TWN) from MSNP8 (CVR first, then the
+   * ticket from login2.srf or RST.srf). Follows one XFR NS redirect.
+   */
   async login(email: string, password: string): Promise<Received> {
     if (!this.conn) await this.connect();
     for (let hop = 0; hop < 2; hop++) {
-      await this.conn.request('INF', [], undefined, this.opts.timeoutMs);
-      const r = await this.conn.request('USR', ['MD5', 'I', email], undefined, this.opts.timeoutMs);
+      const twn = this.version >= 8;
+      if (twn) {
+        await this.conn.request('CVR', ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', this.opts.clientVersion, 'msmsgs', email], undefined, this.opts.timeoutMs);
+      } else {
+        await this.conn.request('INF', [], undefined, this.opts.timeoutMs);
+      }
+      const r = await this.conn.request('USR', [twn ? 'TWN' : 'MD5', 'I', email], undefined, this.opts.timeoutMs);
       if (r.verb === 'XFR') {
         const [host, port] = splitAddress(r.args[2]!);
         this.conn.close();
         await this.connect(host, port);
         continue;
       }
-      const salt = r.args[3]!;
-      const ok = await this.conn.request('USR', ['MD5', 'S', createHash('md5').update(salt + password, 'utf8').digest('hex')], undefined, this.opts.timeoutMs);
+      let answer: string;
+      if (twn) {
+        if (!this.opts.passport) throw new ClientError('MSNP8+ sign-in needs the passport option');
+        this.ticket = await passportTicket(this.opts.passport, email, password, r.args[3]!);
+        answer = this.ticket;
+      } else {
+        answer = createHash('md5').update(r.args[3]! + password, 'utf8').digest('hex');
+      }
+      const ok = await this.conn.request('USR', [twn ? 'TWN' : 'MD5', 'S', answer], undefined, this.opts.timeoutMs);
       this.email = ok.args[2]!;
-      this.friendlyName = decodeURIComponent(ok.args[3] ?? '');
+      // MSNP10+ have no name here (it comes as PRP MFN in SYN).
+      this.friendlyName = this.version >= 10 ? '' : decodeURIComponent(ok.args[3] ?? '');
       return ok;
     }
     throw new ClientError('redirected more than once');
   }
 
-  /** SYN with a cached version: resolves when the announced lists have arrived. */
-  async sync(cached = 0): Promise<SyncResult> {
-    const t = this.conn.send('SYN', [cached]);
+  /**
+   * SYN with the cached version (MSNP10+: the two cached timestamps, default
+   * `0 0`). Resolves with every line of the answer: a PNG sent right after it
+   * marks the end (its QNG follows the last list line).
+   */
+  async sync(cached: number | string = 0): Promise<SyncResult> {
+    const args = this.version >= 10 ? (typeof cached === 'string' ? cached.split(' ') : [String(cached), String(cached)]) : [cached];
+    // Lines that came before the SYN are not part of its answer: set them aside.
+    const earlier = this.conn.take();
+    try {
+      return await this.collectSync(args);
+    } finally {
+      this.conn.inbox.unshift(...earlier);
+    }
+  }
+
+  private async collectSync(args: (string | number)[]): Promise<SyncResult> {
+    const t = this.conn.send('SYN', args);
+    this.conn.sendLine(['PNG']);
     const head = await this.conn.waitFor((r) => r.verb === 'SYN' || (/^\d{3}$/.test(r.verb) && r.args[0] === String(t)), this.opts.timeoutMs, 'SYN');
     if (head.verb !== 'SYN') throw new ClientError(`SYN failed with ${head.verb}`, Number(head.verb));
-    const version = Number(head.args[1]);
     const lines: Received[] = [];
-    if (version === cached && version !== 0) return { version, lines };
-    // Classic SYN ends with the RL list: its last LST line has index == count (or 0 0).
     for (;;) {
-      const r = await this.conn.waitFor((x) => x.args[0] === String(t) || (x.verb === 'BPR' && x.args[0] === String(version)), this.opts.timeoutMs, 'list lines');
+      const r = await this.conn.waitFor(() => true, this.opts.timeoutMs, 'list lines');
+      if (r.verb === 'QNG') break;
       lines.push(r);
-      if (r.verb === 'LST' && r.args[1] === 'RL' && r.args[3] === r.args[4]) break;
     }
-    return { version, lines };
+    const abch = this.version >= 10;
+    return { version: abch ? 0 : Number(head.args[1]), stamps: abch ? head.args.slice(1, 3).join(' ') : '', head, lines };
   }
 
   /** CHG; on the first one the ILN lines follow (collect them with conn.take). */

@@ -54,6 +54,18 @@ export class ContactList {
     return this.privacy === 'AL';
   }
 
+  contactByGuid(guid: string): Contact | undefined {
+    const g = guid.toLowerCase();
+    for (const c of this.contacts.values()) if (c.guid === g) return c;
+    return undefined;
+  }
+
+  groupByGuid(guid: string): Group | undefined {
+    const g = guid.toLowerCase();
+    for (const x of this.groups.values()) if (x.guid === g) return x;
+    return undefined;
+  }
+
   /** Entries on the given list, in insertion order. */
   onList(bit: number): Contact[] {
     const out: Contact[] = [];

@@ -35,6 +35,8 @@ export interface ListChange {
   version: number;
   email: string;
   friendlyName: string;
+  /** The entry's GUID (MSNP10+ contact id). */
+  guid: string;
   /** The group the change concerned (FL with groups). */
   groupId?: number;
   /** A new forward-list entry (not just another group for an existing one). */
@@ -97,7 +99,7 @@ export class ContactService {
           } else if (groupId !== 0) {
             throw new CoreError('already-on-list');
           }
-          return { version: await this.bump(tx, owner), email: account.email, friendlyName: account.friendlyName, groupId };
+          return { version: await this.bump(tx, owner), email: account.email, friendlyName: account.friendlyName, groupId, guid: entry!.guid };
         }
         throw new CoreError('already-on-list');
       }
@@ -105,15 +107,17 @@ export class ContactService {
       if (list === 'BL' && cur & LIST_BITS.AL) throw new CoreError('in-opposite-list');
       const max = list === 'FL' ? this.limits.maxContacts : this.limits.maxPrivacyEntries;
       if (owner.onList(bit).length >= max) throw new CoreError('list-full');
+      // Deciding to allow or block someone settles a pending (PL) entry.
+      const lists = list === 'FL' ? cur | bit : (cur | bit) & ~LIST_BITS.PL;
       const next: Contact = entry
-        ? { ...entry, lists: cur | bit }
-        : { contactId: account.id, email: account.email, friendlyName: account.friendlyName, lists: bit, guid: randomUUID(), groups: [] };
+        ? { ...entry, lists }
+        : { contactId: account.id, email: account.email, friendlyName: account.friendlyName, lists, guid: randomUUID(), groups: [] };
       if (list === 'FL' && groupId !== undefined && groupId !== 0) next.groups = [groupId];
       await this.write(tx, owner, next);
       const version = await this.bump(tx, owner);
       let rlVersion: number | undefined;
       if (list === 'FL') rlVersion = await this.setReverse(tx, account.id, owner, true);
-      return { version, email: account.email, friendlyName: account.friendlyName, groupId, rlVersion, account };
+      return { version, email: account.email, friendlyName: account.friendlyName, groupId, rlVersion, account, guid: next.guid };
     });
     if ('rlVersion' in result && result.rlVersion !== undefined) {
       this.bus.toAccount(contactId, {
@@ -122,7 +126,7 @@ export class ContactService {
       });
     }
     this.afterChange(ownerId, contactId, list, couldSee);
-    const change: ListChange = { version: result.version, email: result.email, friendlyName: result.friendlyName, groupId: result.groupId };
+    const change: ListChange = { version: result.version, email: result.email, friendlyName: result.friendlyName, groupId: result.groupId, guid: result.guid };
     if (list === 'FL' && 'rlVersion' in result) {
       change.newEntry = true;
       if (this.presence.isVisibleTo(contactId, ownerId)) change.presence = this.presence.entryOf(contactId);
@@ -152,16 +156,16 @@ export class ContactService {
           if (!owner.groups.has(groupId)) throw new CoreError('no-such-group');
           if (!entry.groups.includes(groupId)) throw new CoreError('not-in-group');
           await this.write(tx, owner, { ...entry, groups: entry.groups.filter((g) => g !== groupId) });
-          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId };
+          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
         }
         if (entry.groups.length > 0) {
-          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId };
+          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
         }
       }
       await this.write(tx, owner, { ...entry, lists: entry.lists & ~bit, groups: list === 'FL' ? [] : entry.groups });
       const version = await this.bump(tx, owner);
       if (list === 'FL') rlVersion = await this.setReverse(tx, entry.contactId, owner, false);
-      return { version, email: entry.email, friendlyName: entry.friendlyName, groupId };
+      return { version, email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
     });
     if (rlVersion !== undefined) {
       this.bus.toAccount(contactId, {
@@ -170,6 +174,20 @@ export class ContactService {
     }
     this.afterChange(ownerId, contactId, list, couldSee);
     return result;
+  }
+
+  /**
+   * The user has seen that `email` added them (MSNP10+ `REM PL`, `ADC RL`):
+   * the pending mark goes. Never an error: clients treat errors here as fatal.
+   */
+  async settlePending(ownerId: number, email: string): Promise<number> {
+    return this.mutate([ownerId], async (tx) => {
+      const owner = await this.mustRead(tx, ownerId);
+      const entry = owner.byEmail(email);
+      if (!entry || !(entry.lists & LIST_BITS.PL)) return owner.listVersion;
+      await this.write(tx, owner, { ...entry, lists: entry.lists & ~LIST_BITS.PL });
+      return this.bump(tx, owner);
+    });
   }
 
   /** BLP: what happens to people on neither the allow nor the block list. */
@@ -367,7 +385,7 @@ export class ContactService {
     if (contactId === owner.accountId) {
       // Adding oneself: the reverse entry is on the same list.
       const self = owner.contacts.get(contactId)!;
-      const lists = on ? self.lists | LIST_BITS.RL : self.lists & ~LIST_BITS.RL;
+      const lists = on ? self.lists | LIST_BITS.RL : self.lists & ~(LIST_BITS.RL | LIST_BITS.PL);
       if (lists === self.lists) return undefined;
       await this.write(tx, owner, { ...self, lists });
       return this.bump(tx, owner);
@@ -376,7 +394,10 @@ export class ContactService {
     const other = this.lists.peek(contactId);
     const entry = other ? other.contacts.get(owner.accountId) : await tx.getContact(contactId, owner.accountId);
     const cur = entry?.lists ?? 0;
-    const lists = on ? cur | LIST_BITS.RL : cur & ~LIST_BITS.RL;
+    // Someone new on the reverse list is pending (PL) until allowed or blocked.
+    const lists = on
+      ? cur | LIST_BITS.RL | (cur & (LIST_BITS.AL | LIST_BITS.BL) ? 0 : LIST_BITS.PL)
+      : cur & ~(LIST_BITS.RL | LIST_BITS.PL);
     if (lists === cur) return undefined;
     const next: Contact = entry
       ? { ...entry, lists }

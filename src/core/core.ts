@@ -53,7 +53,7 @@ export class Core {
     this.presence = new PresenceService(this.bus, this.lists);
     this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
     this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock);
-    this.tickets = new TicketService(this.tokens, this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 600) * 1000, () => this.clock.now());
+    this.tickets = new TicketService(this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 86400) * 1000, () => this.clock.now());
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats);
   }
 
@@ -84,6 +84,7 @@ export class Core {
   sweep(): ReturnType<ChatService['sweep']> {
     this.tokens.sweep();
     this.loginGuard.sweep();
+    this.tickets.sweep();
     this.lists.refreshStale();
     return this.chats.sweep();
   }
@@ -93,14 +94,14 @@ export class Core {
     this.bus.toAccount(ev.id, { type: 'sign-out', reason: 'deleted' });
     for (const entry of ev.entries) {
       const list = this.lists.peek(entry.ownerId);
+      const c = list?.contacts.get(ev.id);
       if (list) {
-        const c = list.contacts.get(ev.id);
         if (c) list.put({ ...c, lists: 0 });
         list.listVersion = Math.max(list.listVersion, entry.version);
       }
-      for (const name of ['FL', 'AL', 'BL', 'RL'] as ListName[]) {
+      for (const name of ['FL', 'AL', 'BL', 'RL', 'PL'] as ListName[]) {
         if (entry.lists & LIST_BITS[name]) {
-          this.bus.toAccount(entry.ownerId, { type: 'list-removed', list: name, email: ev.email, version: entry.version });
+          this.bus.toAccount(entry.ownerId, { type: 'list-removed', list: name, email: ev.email, version: entry.version, guid: c?.guid });
         }
       }
     }

@@ -7,11 +7,13 @@ import type { Status } from './presence-types.js';
 
 export type EndpointEvent =
   /** A contact's presence as this viewer may see it (status FLN when hidden from it). */
-  | { type: 'presence'; email: string; friendlyName: string; status: Status | 'FLN'; caps: number; msnObject: string }
+  | { type: 'presence'; email: string; friendlyName: string; status: Status | 'FLN'; caps: number; msnObject: string; personal: string }
+  /** A contact's personal message / current media document changed (the client's own XML, relayed). */
+  | { type: 'personal'; email: string; personal: string }
   /** Someone added me to / removed me from their forward list. */
   | { type: 'reverse-list'; op: 'add' | 'remove'; email: string; friendlyName: string; version: number }
   /** An entry vanished from one of my lists without my doing (the account was deleted). */
-  | { type: 'list-removed'; list: ListName; email: string; version: number }
+  | { type: 'list-removed'; list: ListName; email: string; version: number; guid?: string }
   /** A contact who allows me changed a phone number (PRP); my list version moved to `version`. */
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
   /** An invitation to a conversation. */

@@ -20,6 +20,8 @@ export interface OnlineUser {
   friendlyName: string;
   caps: number;
   msnObject: string;
+  /** The personal message / current media document as the client sent it ('' for none). */
+  personal: string;
   /** False while the endpoint refuses conversations (MSNP IMS OFF). */
   acceptsInvitations: boolean;
 }
@@ -30,6 +32,7 @@ export interface PresenceEntry {
   status: Status;
   caps: number;
   msnObject: string;
+  personal: string;
 }
 
 export class PresenceService {
@@ -56,7 +59,7 @@ export class PresenceService {
    * Registers a new sign-in. Returns the endpoint it replaces (which must be
    * told OUT OTH), if the account was signed in elsewhere.
    */
-  signIn(u: Omit<OnlineUser, 'status' | 'caps' | 'msnObject' | 'acceptsInvitations'>): string | undefined {
+  signIn(u: Omit<OnlineUser, 'status' | 'caps' | 'msnObject' | 'personal' | 'acceptsInvitations'>): string | undefined {
     const old = this.online.get(u.accountId);
     // Spelled out (not spread): every entry then shares one hidden class.
     const user: OnlineUser = {
@@ -68,6 +71,7 @@ export class PresenceService {
       friendlyName: u.friendlyName,
       caps: 0,
       msnObject: '',
+      personal: '',
       acceptsInvitations: true,
     };
     this.online.set(u.accountId, user);
@@ -95,6 +99,20 @@ export class PresenceService {
     u.msnObject = msnObject;
     if (before.status === status && before.caps === caps && before.msnObject === msnObject) return;
     this.fanOut(u, (viewer) => this.visibleWith(before, viewer));
+  }
+
+  /** UUX: the personal message / current media; watchers who can see the user get it. */
+  setPersonal(accountId: number, personal: string): void {
+    const u = this.online.get(accountId);
+    if (!u || u.personal === personal) return;
+    u.personal = personal;
+    if (u.status === undefined || u.status === 'HDN') return;
+    const list = this.lists.peek(accountId);
+    if (!list) return;
+    const e: EndpointEvent = { type: 'personal', email: u.email, personal };
+    for (const c of list.contacts.values()) {
+      if (c.lists & LIST_BITS.RL && this.online.has(c.contactId) && this.visibleWith(u, c.contactId)) this.bus.toAccount(c.contactId, e);
+    }
   }
 
   setAcceptsInvitations(accountId: number, on: boolean): void {
@@ -174,10 +192,10 @@ export class PresenceService {
   }
 
   private event(u: OnlineUser, status: Status | 'FLN'): EndpointEvent {
-    return { type: 'presence', email: u.email, friendlyName: u.friendlyName, status, caps: u.caps, msnObject: u.msnObject };
+    return { type: 'presence', email: u.email, friendlyName: u.friendlyName, status, caps: u.caps, msnObject: u.msnObject, personal: u.personal };
   }
 }
 
 function entry(u: OnlineUser, status: Status): PresenceEntry {
-  return { email: u.email, friendlyName: u.friendlyName, status, caps: u.caps, msnObject: u.msnObject };
+  return { email: u.email, friendlyName: u.friendlyName, status, caps: u.caps, msnObject: u.msnObject, personal: u.personal };
 }

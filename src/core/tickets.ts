@@ -1,37 +1,39 @@
-// Passport-style sign-in tickets: an HTTPS login (login2.srf, RST.srf)
-// checks the password and issues a ticket; the notification server accepts
-// it once (USR TWN S) for the account it was issued to, within its lifetime.
+// Passport-style tickets. An HTTPS sign-in (login2.srf, RST.srf) checks the
+// password and issues a ticket `t=<T>&p=<P>`. The notification server accepts
+// it once for a sign-in (USR TWN S), for the account it was issued to; for
+// everything else the clients do with it later (MSPAuth web links, offline
+// messages) it stays valid until it expires (/work/notes/passport-rst.md §4).
 import { randomBytes } from 'node:crypto';
 import type { AccountService } from './accounts.js';
 import type { LoginGuard } from './login-guard.js';
-import type { TokenStore } from './tokens.js';
-
-/** The purpose a ticket is good for. */
-export type TicketPurpose = 'messenger-login' | 'web';
 
 export interface Ticket {
-  /** The `t=` part (random, URL- and header-safe). */
+  /** The `t=` part: 43 characters of URL-safe base64 (no `& ' , < > "`, under 256). */
   t: string;
-  /** The `p=` part (a profile token; random, never checked). */
+  /** The `p=` part (never checked; clients require it to be present). */
   p: string;
+  createdAt: number;
   expiresAt: number;
 }
 
-interface TicketData {
+interface Entry {
   accountId: number;
   email: string;
-}
-
-/** base64url without padding: no characters that need escaping in headers, XML or MSNP tokens. */
-function randomToken(bytes: number): string {
-  return randomBytes(bytes).toString('base64url');
+  expiresAt: number;
+  /** The one notification-server sign-in this ticket allows has happened. */
+  signedIn: boolean;
 }
 
 export type LoginOutcome = { ok: true; accountId: number; email: string } | { ok: false; reason: 'bad-credentials' | 'throttled' };
 
+/** Live tickets one account may hold; the oldest goes first. */
+const MAX_PER_ACCOUNT = 16;
+
 export class TicketService {
+  private readonly tickets = new Map<string, Entry>();
+  private readonly byAccount = new Map<number, string[]>();
+
   constructor(
-    private readonly tokens: TokenStore,
     private readonly accounts: AccountService,
     private readonly guard: LoginGuard,
     private readonly ttlMs: number,
@@ -49,17 +51,53 @@ export class TicketService {
     return { ok: true, accountId: a.id, email: a.email };
   }
 
-  issue(accountId: number, email: string, purpose: TicketPurpose): Ticket {
-    const t = this.tokens.issue<TicketData>(purpose, { accountId, email }, this.ttlMs, () => randomToken(32));
-    return { t, p: randomToken(24), expiresAt: this.now() + this.ttlMs };
+  issue(accountId: number, email: string): Ticket {
+    const t = randomBytes(32).toString('base64url');
+    const now = this.now();
+    const expiresAt = now + this.ttlMs;
+    this.tickets.set(t, { accountId, email, expiresAt, signedIn: false });
+    const mine = this.byAccount.get(accountId) ?? [];
+    mine.push(t);
+    while (mine.length > MAX_PER_ACCOUNT) this.tickets.delete(mine.shift()!);
+    this.byAccount.set(accountId, mine);
+    return { t, p: randomBytes(24).toString('base64url'), createdAt: now, expiresAt };
   }
 
   /**
-   * Redeems a `t=…&p=…` string (or a bare ticket) for a notification-server
-   * sign-in: the account it was issued to, once.
+   * A notification-server sign-in with `t=…&p=…` (or a bare ticket): the
+   * account, if the ticket is live and has not signed anyone in yet.
    */
-  redeem(token: string): TicketData | undefined {
+  redeemForSignIn(token: string): { accountId: number; email: string } | undefined {
+    const e = this.live(token);
+    if (!e || e.signedIn) return undefined;
+    e.signedIn = true;
+    return { accountId: e.accountId, email: e.email };
+  }
+
+  /** Any other use (web pages, offline messages): the account, while the ticket is live. */
+  verify(token: string): { accountId: number; email: string } | undefined {
+    const e = this.live(token);
+    return e && { accountId: e.accountId, email: e.email };
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const [t, e] of this.tickets) if (e.expiresAt <= now) this.tickets.delete(t);
+    for (const [id, mine] of this.byAccount) {
+      const live = mine.filter((t) => this.tickets.has(t));
+      if (live.length === 0) this.byAccount.delete(id);
+      else this.byAccount.set(id, live);
+    }
+  }
+
+  private live(token: string): Entry | undefined {
     const t = /(?:^|&)t=([^&]*)/.exec(token)?.[1] ?? token;
-    return this.tokens.take<TicketData>('messenger-login', t);
+    const e = this.tickets.get(t);
+    if (!e) return undefined;
+    if (e.expiresAt <= this.now()) {
+      this.tickets.delete(t);
+      return undefined;
+    }
+    return e;
   }
 }

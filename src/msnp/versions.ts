@@ -1,55 +1,87 @@
 // What each MSNP version does differently, as data. Handlers and renderers
 // look traits up here instead of comparing version numbers in line.
-// Sources: ../shared/protocol/versions.md, docs/protocol-notes (see docs/decisions.md).
+// Sources: ../shared/protocol/versions.md; /work notes digested into
+// docs/decisions.md (ns-msnp2-7, ns-msnp8-12, sb-msnp2-12).
 import type { ChallengeAlgorithm } from './challenges.js';
 
-export type Era = 'classic';
+/**
+ * classic: MSNP2-7 (MD5, list versions and trids on every synchronised line);
+ * tweener: MSNP8-9 (Passport, SYN with counts, list bits);
+ * abch: MSNP10-12 (GUIDs for contacts and groups, timestamps instead of versions).
+ */
+export type Era = 'classic' | 'tweener' | 'abch';
 
 export interface VersionTraits {
   version: number;
-  /** Which renderer draws lines that changed shape between eras. */
   era: Era;
   /** How USR authenticates. */
-  auth: 'MD5';
+  auth: 'MD5' | 'TWN';
   /** `USR t OK email name 1`: the verified flag (MSNP6+). */
   usrOkVerified: boolean;
-  /** `XFR t NS host:port 0` (every classic version; MSNP2 too, see decisions) and, from MSNP7, the current server. */
+  /** `XFR t NS host:port 0` (every version; MSNP2 too, see decisions) and, from MSNP7, the current server. */
   xfrNsCurrentServer: boolean;
   /** CHL/QRY, and with which algorithm. */
   challenge: ChallengeAlgorithm | undefined;
   /** PRP/BPR phone numbers (MSNP5+). */
   phoneProperties: boolean;
-  /** LSG/ADG/RMG/REG and group ids on FL entries (MSNP7+). */
+  /** Groups (MSNP7+): numeric ids before MSNP10, GUIDs from MSNP10. */
   groups: boolean;
   /** The login profile carries the Passport fields (MSNP3+), not just LoginTime. */
   fullProfile: boolean;
+  /** The login profile has ClientIP/ClientPort (MSNP8+). */
+  profileClientAddress: boolean;
+  /** `ABCHMigrated: 1` in the profile: GUIDs and timestamps (MSNP10+). */
+  abch: boolean;
   /** `URL t url login-url site-id` (MSNP3+) instead of two fields. */
   urlSiteId: boolean;
   /** IMS ON/OFF (MSNP3+). */
   ims: boolean;
-  /** CVR carries the client codebase argument (MSNP4+). */
-  cvrCodebase: boolean;
+  /** Client capabilities on CHG/ILN/NLN (MSNP8+). */
+  presenceCaps: boolean;
+  /** The MSNObject (display picture) on CHG/ILN/NLN (MSNP9+). */
+  presenceMsnObject: boolean;
+  /** Personal messages and current media: UUX/UBX (MSNP11+). */
+  personalMessage: boolean;
+  /** `QNG <seconds>` (MSNP9+). */
+  qngSeconds: boolean;
+  /** List-changing replies carry the list version (up to MSNP9). */
+  versionInReplies: boolean;
+  /** LST lines carry the network id (MSNP12). */
+  lstNetworkId: boolean;
+  /** `SBS 0 null` after USR OK, mail-data notification (MSNP11+). */
+  sbs: boolean;
+  /** Capabilities on switchboard IRO/JOI lines (MSNP12). */
+  sbCaps: boolean;
 }
 
-function classic(version: number): VersionTraits {
+function traitsFor(version: number): VersionTraits {
   return {
     version,
-    era: 'classic',
-    auth: 'MD5',
+    era: version <= 7 ? 'classic' : version <= 9 ? 'tweener' : 'abch',
+    auth: version <= 7 ? 'MD5' : 'TWN',
     usrOkVerified: version >= 6,
     xfrNsCurrentServer: version >= 7,
-    challenge: version >= 6 ? 'md5' : undefined,
+    challenge: version >= 11 ? 'lockkey' : version >= 6 ? 'md5' : undefined,
     phoneProperties: version >= 5,
     groups: version >= 7,
     fullProfile: version >= 3,
+    profileClientAddress: version >= 8,
+    abch: version >= 10,
     urlSiteId: version >= 3,
     ims: version >= 3,
-    cvrCodebase: version >= 4,
+    presenceCaps: version >= 8,
+    presenceMsnObject: version >= 9,
+    personalMessage: version >= 11,
+    qngSeconds: version >= 9,
+    versionInReplies: version <= 9,
+    lstNetworkId: version >= 12,
+    sbs: version >= 11,
+    sbCaps: version >= 12,
   };
 }
 
 export const VERSIONS: ReadonlyMap<number, VersionTraits> = new Map(
-  [2, 3, 4, 5, 6, 7].map((v) => [v, classic(v)] as const),
+  [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((v) => [v, traitsFor(v)] as const),
 );
 
 export const SUPPORTED_VERSIONS: readonly number[] = [...VERSIONS.keys()].sort((a, b) => b - a);

@@ -20,7 +20,8 @@ export const NEXUS_HEADER =
 export function passportFields(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!header) return out;
-  const m = /^\s*Passport1\.4\s+(.*)$/i.exec(header);
+  // An old capture shows the scheme twice; tolerate it.
+  const m = /^\s*(?:Passport1\.4\s+)+(.*)$/i.exec(header);
   if (!m) return out;
   for (const part of m[1]!.split(',')) {
     const eq = part.indexOf('=');
@@ -43,11 +44,13 @@ function failed(text: string): WebResponse {
   return {
     status: 401,
     reason: 'Unauthorized',
+    // The header clients parse comes last; cbtxt is its last field (passport-rst.md §2.4-2.5).
     headers: {
-      'WWW-Authenticate': `Passport1.4 da-status=failed,srealm=Passport.NET,ts=-3,prompt,cburl=http://messenger.msn.com/images/logo102x88.gif,cbtxt=${encodeURIComponent(text)}`,
+      'Cache-Control': 'no-cache',
       'Content-Type': 'text/html',
+      'WWW-Authenticate': `Passport1.4 da-status=failed,srealm=Passport.Net,ts=-3,prompt,cburl=http://messenger.msn.com/images/logo102x88.gif,cbtxt=${encodeURIComponent(text)}`,
     },
-    body: '<html><head><title>401 Unauthorized</title></head><body>Passport sign-in failed.</body></html>',
+    body: '',
   };
 }
 
@@ -55,7 +58,7 @@ export function passportRoutes(router: Router, core: Core, log: Logger): void {
   router.on('GET', '/rdr/pprdr.asp', () => ({
     status: 200,
     reason: 'OK',
-    headers: { PassportURLs: NEXUS_HEADER, 'Content-Type': 'text/html' },
+    headers: { 'Cache-Control': 'private', 'Content-Type': 'text/html', PassportURLs: NEXUS_HEADER },
     body: '',
   }));
 
@@ -69,17 +72,18 @@ export function passportRoutes(router: Router, core: Core, log: Logger): void {
       log.info({ email, remote: req.remoteAddress, reason: r.reason }, 'Passport sign-in refused');
       return failed(r.reason === 'throttled' ? 'Too many failed sign-ins. Try again later.' : 'The e-mail address or password is incorrect.');
     }
-    const ticket = core.tickets.issue(r.accountId, r.email, 'messenger-login');
+    const ticket = core.tickets.issue(r.accountId, r.email);
     const ru = f.get('ru') ?? 'http://messenger.msn.com';
     return {
       status: 200,
       reason: 'OK',
       headers: {
+        'Cache-Control': 'no-cache',
+        'Content-Type': 'text/html',
         // COMPAT: the value in from-PP must be in single quotes (client-quirks.md).
         'Authentication-Info': `Passport1.4 da-status=success,tname=MSPAuth,tname=MSPProf,tname=MSPSec,from-PP='t=${ticket.t}&p=${ticket.p}',ru=${ru}`,
-        'Content-Type': 'text/html',
       },
-      body: '<html><head><title>Signed in</title></head><body>Passport sign-in succeeded.</body></html>',
+      body: '',
     };
   };
   router.on('GET', '/login2.srf', login2);

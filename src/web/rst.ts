@@ -1,5 +1,197 @@
-// Placeholder replaced below.
+// RST.srf: the WS-Trust sign-in MSN 7.5 (MSNP12) and later clients use
+// instead of login2.srf. One response per requested token, in request order,
+// numbered by the request's RSTn; the messenger.msn.com token is the ticket
+// for `USR t TWN S`. Built to /work/notes/passport-rst.md §3 (prefixes as the
+// real service had them, no whitespace between elements, faults directly
+// under the envelope).
+import { randomBytes } from 'node:crypto';
+import { XMLParser } from 'fast-xml-parser';
 import type { Core } from '../core/core.js';
 import type { Logger } from '../log.js';
-import type { Router } from './router.js';
-export function rstRoutes(_router: Router, _core: Core, _log: Logger): void {}
+import { xml, type Router, type WebRequest, type WebResponse } from './router.js';
+
+export interface TokenRequest {
+  /** n of `Id="RSTn"` (position when absent). */
+  n: number;
+  address: string;
+  policy: string | undefined;
+}
+
+export interface RstRequest {
+  username: string | undefined;
+  password: string | undefined;
+  tokens: TokenRequest[];
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: false, processEntities: true });
+
+type Node = Record<string, unknown>;
+
+function children(n: unknown, name: string): unknown[] {
+  if (!n || typeof n !== 'object') return [];
+  const v = (n as Node)[name];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function child(n: unknown, ...path: string[]): unknown {
+  let cur: unknown = n;
+  for (const p of path) cur = children(cur, p)[0];
+  return cur;
+}
+
+function textOf(n: unknown): string | undefined {
+  if (n === undefined || n === null) return undefined;
+  if (typeof n === 'string' || typeof n === 'number') return String(n);
+  const t = (n as Node)['#text'];
+  return t === undefined ? '' : String(t);
+}
+
+/** A raw element's text, for clients that do not escape credentials (msn-pecan, aMSN). */
+function rawText(body: string, local: string): string | undefined {
+  const m = new RegExp(`<(?:\\w+:)?${local}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:\\w+:)?${local}>`).exec(body);
+  return m?.[1];
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** Reads an RST request by local names, tolerating unescaped credentials. */
+export function parseRst(body: string): RstRequest {
+  let doc: unknown;
+  try {
+    doc = parser.parse(body);
+  } catch {
+    doc = undefined;
+  }
+  const env = child(doc, 'Envelope');
+  let username = textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Username'));
+  let password = textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Password'));
+  // Unescaped `&` or `<` in a password breaks strict parsing: take the raw text instead.
+  if (username === undefined) {
+    const raw = rawText(body, 'Username');
+    if (raw !== undefined) username = /&\w+;/.test(raw) ? unescapeXml(raw) : raw;
+  }
+  if (password === undefined) {
+    const raw = rawText(body, 'Password');
+    if (raw !== undefined) password = /&(lt|gt|amp|quot|apos);/.test(raw) ? unescapeXml(raw) : raw;
+  }
+  const bodyNode = child(env, 'Body');
+  const multi = child(bodyNode, 'RequestMultipleSecurityTokens');
+  const rsts = [...children(multi, 'RequestSecurityToken'), ...children(bodyNode, 'RequestSecurityToken')];
+  const tokens: TokenRequest[] = [];
+  if (rsts.length > 0) {
+    rsts.forEach((r, i) => {
+      const id = (r as Node)['@Id'];
+      const m = /(\d+)$/.exec(typeof id === 'string' ? id : '');
+      const addrNode = child(r, 'AppliesTo', 'EndpointReference');
+      const address = (textOf(child(addrNode, 'Address')) ?? textOf(child(addrNode, 'ServiceName')) ?? '').trim();
+      const pol = child(r, 'PolicyReference') as Node | undefined;
+      tokens.push({ n: m ? Number(m[1]) : i, address, policy: typeof pol?.['@URI'] === 'string' ? (pol['@URI'] as string) : undefined });
+    });
+  } else {
+    // Not parseable as XML: find the addresses in order.
+    const re = /<(?:\w+:)?Address>([^<]*)<\/(?:\w+:)?Address>/g;
+    let m: RegExpExecArray | null;
+    let i = 0;
+    while ((m = re.exec(body))) tokens.push({ n: i++, address: m[1]!.trim(), policy: undefined });
+  }
+  return { username: username?.trim(), password, tokens };
+}
+
+const NS = {
+  S: 'http://schemas.xmlsoap.org/soap/envelope/',
+  wst: 'http://schemas.xmlsoap.org/ws/2004/04/trust',
+  wsse: 'http://schemas.xmlsoap.org/ws/2003/06/secext',
+  wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
+  saml: 'urn:oasis:names:tc:SAML:1.0:assertion',
+  wsp: 'http://schemas.xmlsoap.org/ws/2002/12/policy',
+  psf: 'http://schemas.microsoft.com/Passport/SoapServices/SOAPFault',
+  wsa: 'http://schemas.xmlsoap.org/ws/2004/03/addressing',
+};
+
+export function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ`, no fractions (COMPAT: MSNPSharp, msn-pecan parse it strictly). */
+export function soapTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function ppHeader(ok: boolean, puid: string, cid: string, email: string, now: number): string {
+  const info = `<psf:serverInfo Path="Live1" RollingUpgradeState="ExclusiveNew" LocVersion="0" ServerTime="${soapTime(now)}">msnpd</psf:serverInfo>`;
+  if (!ok) {
+    return `<psf:pp xmlns:psf="${NS.psf}"><psf:serverVersion>1</psf:serverVersion><psf:authstate>0x80048800</psf:authstate><psf:reqstatus>0x80048821</psf:reqstatus>${info}<psf:cookies/><psf:response/></psf:pp>`;
+  }
+  return (
+    `<psf:pp xmlns:psf="${NS.psf}"><psf:serverVersion>1</psf:serverVersion><psf:PUID>${puid}</psf:PUID>` +
+    `<psf:configVersion>3.0.869.0</psf:configVersion><psf:uiVersion>3.0.869.0</psf:uiVersion>` +
+    `<psf:authstate>0x48803</psf:authstate><psf:reqstatus>0x0</psf:reqstatus>${info}<psf:cookies/>` +
+    `<psf:credProperties><psf:credProperty Name="MainBrandID">MSFT</psf:credProperty><psf:credProperty Name="BrandIDList"></psf:credProperty>` +
+    `<psf:credProperty Name="IsWinLiveUser">true</psf:credProperty><psf:credProperty Name="CID">${cid}</psf:credProperty>` +
+    `<psf:credProperty Name="AuthMembername">${escapeXml(email)}</psf:credProperty><psf:credProperty Name="Country">US</psf:credProperty>` +
+    `<psf:credProperty Name="Language">1033</psf:credProperty></psf:credProperties><psf:extProperties></psf:extProperties><psf:response/></psf:pp>`
+  );
+}
+
+/** One RequestSecurityTokenResponse. */
+function tokenResponse(req: TokenRequest, ticket: { t: string; p: string }, created: number, expires: number): string {
+  const lifetime = `<wst:LifeTime><wsu:Created>${soapTime(created)}</wsu:Created><wsu:Expires>${soapTime(expires)}</wsu:Expires></wst:LifeTime>`;
+  const appliesTo = `<wsp:AppliesTo xmlns:wsa="${NS.wsa}"><wsa:EndpointReference><wsa:Address>${escapeXml(req.address)}</wsa:Address></wsa:EndpointReference></wsp:AppliesTo>`;
+  if (req.address.toLowerCase() === 'http://passport.net/tb') {
+    // Nothing in MSNP8-12 decrypts the legacy token; Pidgin 2.5+ keeps it for renewals.
+    return (
+      `<wst:RequestSecurityTokenResponse><wst:TokenType>urn:passport:legacy</wst:TokenType>${appliesTo}${lifetime}` +
+      `<wst:RequestedSecurityToken><EncryptedData xmlns="http://www.w3.org/2001/04/xmlenc#" Id="BinaryDAToken${req.n}" Type="http://www.w3.org/2001/04/xmlenc#Element">` +
+      `<EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#tripledes-cbc"></EncryptionMethod><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">` +
+      `<ds:KeyName>http://Passport.NET/STS</ds:KeyName></ds:KeyInfo><CipherData><CipherValue>${randomBytes(96).toString('base64')}</CipherValue></CipherData></EncryptedData></wst:RequestedSecurityToken>` +
+      `<wst:RequestedTokenReference><wsse:KeyIdentifier ValueType="urn:passport"></wsse:KeyIdentifier><wsse:Reference URI="#BinaryDAToken${req.n}"></wsse:Reference></wst:RequestedTokenReference>` +
+      `<wst:RequestedProofToken><wst:BinarySecret>${randomBytes(24).toString('base64')}</wst:BinarySecret></wst:RequestedProofToken></wst:RequestSecurityTokenResponse>`
+    );
+  }
+  // COMPAT: the real service named the messenger.msn.com token PPToken<n>
+  // (emesene, Gaim's MSNP13 branch find only PPToken1); others Compact<n>.
+  const id = `${req.address.toLowerCase() === 'messenger.msn.com' ? 'PPToken' : 'Compact'}${req.n}`;
+  return (
+    `<wst:RequestSecurityTokenResponse><wst:TokenType>urn:passport:compact</wst:TokenType>${appliesTo}${lifetime}` +
+    `<wst:RequestedSecurityToken><wsse:BinarySecurityToken Id="${id}">t=${ticket.t}&amp;p=${ticket.p}</wsse:BinarySecurityToken></wst:RequestedSecurityToken>` +
+    `<wst:RequestedTokenReference><wsse:KeyIdentifier ValueType="urn:passport:compact"></wsse:KeyIdentifier><wsse:Reference URI="#${id}"></wsse:Reference></wst:RequestedTokenReference>` +
+    (req.address.toLowerCase() === 'messengerclear.live.com'
+      ? `<wst:RequestedProofToken><wst:BinarySecret>${randomBytes(24).toString('base64')}</wst:BinarySecret></wst:RequestedProofToken>`
+      : '') +
+    `</wst:RequestSecurityTokenResponse>`
+  );
+}
+
+export function rstFault(now: number): string {
+  // COMPAT: Pidgin finds the fault only as Envelope's child right after Header (passport-rst.md §3.6).
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="${NS.S}" xmlns:wsse="${NS.wsse}" xmlns:psf="${NS.psf}"><S:Header>${ppHeader(false, '', '', '', now)}</S:Header>` +
+    `<S:Fault><faultcode>wsse:FailedAuthentication</faultcode><faultstring>Authentication Failure</faultstring></S:Fault></S:Envelope>`
+  );
+}
+
+export function rstRoutes(router: Router, core: Core, log: Logger): void {
+  const handle = async (req: WebRequest): Promise<WebResponse> => {
+    const now = core.clock.now();
+    const r = parseRst(req.body.toString('utf8'));
+    const outcome = r.username && r.password !== undefined ? await core.tickets.login(r.username, r.password, req.remoteAddress) : undefined;
+    if (!outcome || !outcome.ok) {
+      log.info({ email: r.username, remote: req.remoteAddress, reason: outcome?.reason ?? 'no credentials' }, 'RST sign-in refused');
+      // 200, as the 2006-07 service answered faults (Miranda reads only 200s).
+      return xml(rstFault(now));
+    }
+    // One ticket serves every requested address: it signs in once and stays valid for web use.
+    const ticket = core.tickets.issue(outcome.accountId, outcome.email);
+    const puid = outcome.accountId.toString(16).toUpperCase().padStart(16, '0');
+    const tokens = r.tokens.length > 0 ? r.tokens : [{ n: 1, address: 'messenger.msn.com', policy: undefined }];
+    const body =
+      `<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="${NS.S}"><S:Header>${ppHeader(true, puid, outcome.accountId.toString(16), outcome.email, now)}</S:Header>` +
+      `<S:Body><wst:RequestSecurityTokenResponseCollection xmlns:S="${NS.S}" xmlns:wst="${NS.wst}" xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" xmlns:saml="${NS.saml}" xmlns:wsp="${NS.wsp}" xmlns:psf="${NS.psf}">` +
+      tokens.map((tk) => tokenResponse(tk, ticket, ticket.createdAt, ticket.expiresAt)).join('') +
+      `</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;
+    return xml(body);
+  };
+  for (const path of ['/RST.srf', '/pp550/RST.srf', '/pp1100/RST.srf']) router.on('POST', path, handle);
+}

@@ -137,9 +137,15 @@ function send(res: http.ServerResponse, a: WebResponse, head: boolean): void {
   const body = a.body === undefined ? Buffer.alloc(0) : typeof a.body === 'string' ? Buffer.from(a.body, 'utf8') : a.body;
   res.statusCode = a.status;
   if (a.reason) res.statusMessage = a.reason;
-  for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
+  // Fixed headers first, then the route's in its order: COMPAT: msn-pecan (2009)
+  // joins header lines without separators, so the one it parses (Location,
+  // WWW-Authenticate) must come last; Node would append Date and Connection
+  // after ours (/work/notes/passport-rst.md §2.5).
+  res.sendDate = false;
+  res.setHeader('Connection', 'close');
   // COMPAT: Pidgin's HTTP reader needs Content-Length spelled so, and no chunking (client-quirks.md).
   res.setHeader('Content-Length', String(body.length));
+  for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
   if (head || body.length === 0) {
     res.end();
     return;

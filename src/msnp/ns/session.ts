@@ -9,7 +9,9 @@ import { traits, type VersionTraits } from '../versions.js';
 import { newChallenge } from '../challenges.js';
 import { advertised, type NsContext } from './context.js';
 import { NS_COMMANDS } from './commands/index.js';
-import { bpr, fln, nln, reverseList, rng, serverRemoval } from './render/classic.js';
+import { rng } from './render/classic.js';
+import { bprPush, reverseList, serverRemoval } from './render/lists.js';
+import { fln, nln, ubxHead } from './render/presence.js';
 
 /** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
 export type NsState = 'new' | 'ver' | 'auth' | 'online';
@@ -105,20 +107,28 @@ export class NsSession extends MsnpSession<NsSession> {
   /** Renders a core event for this client. */
   onEvent(e: EndpointEvent): void {
     if (this.closed) return;
+    const t = this.traits!;
     switch (e.type) {
       case 'presence':
         // Before the first CHG the client has not asked for presence; ILN will carry it.
         if (!this.initialStatusSent) return;
-        this.send(e.status === 'FLN' ? fln(e.email) : nln({ status: e.status, email: e.email, friendlyName: e.friendlyName }));
+        if (e.status === 'FLN') return this.send(fln(e.email));
+        this.send(nln(t, { ...e, status: e.status }));
+        this.sendPersonal(e.email, e.personal);
+        return;
+      case 'personal':
+        if (this.initialStatusSent) this.sendPersonal(e.email, e.personal);
         return;
       case 'reverse-list':
-        if (this.synced) this.send(reverseList(e));
+        if (this.synced) this.send(reverseList(t, e));
         return;
-      case 'list-removed':
-        if (this.synced) this.send(serverRemoval(e.list, e.version, e.email));
+      case 'list-removed': {
+        const line = this.synced ? serverRemoval(t, e.list, e.version, e.email, e.guid) : undefined;
+        if (line) this.send(line);
         return;
+      }
       case 'contact-property':
-        if (this.synced && this.v.phoneProperties) this.send(bpr(e.version, e.email, e.key, e.value));
+        if (this.synced && t.phoneProperties) this.send(bprPush(t, e.version, e.email, e.key, e.value));
         return;
       case 'ring':
         this.send(rng(e.chatId, this.switchboardAddress(), e.cookie, e.email, e.friendlyName));
@@ -128,6 +138,12 @@ export class NsSession extends MsnpSession<NsSession> {
         this.close(`signed out (${e.reason})`);
         return;
     }
+  }
+
+  /** A contact's personal message (MSNP11+), as the contact's client wrote it. */
+  sendPersonal(email: string, personal: string): void {
+    const head = personal ? ubxHead(this.traits!, email) : undefined;
+    if (head) this.sendWithPayload(head, personal);
   }
 
   /** Periodic checks: sign-in deadline, idleness, challenges. */

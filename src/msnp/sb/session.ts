@@ -7,6 +7,7 @@ import { MsnpSession } from '../session.js';
 import type { Transport } from '../transport.js';
 import type { Command } from '../wire/command.js';
 import { urlEncode } from '../wire/urlcode.js';
+import { VERSIONS } from '../versions.js';
 import type { SbContext } from './context.js';
 import { SB_COMMANDS } from './commands/index.js';
 
@@ -78,12 +79,17 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
         // A member that stops reading is dropped once its buffer is over the limit (and the sender gets NAK).
         return this.transport.writeParts(`MSG ${e.email} ${urlEncode(e.friendlyName)} ${e.payload.length}\r\n`, e.payload) && this.checkWriteBuffer();
       case 'join':
-        this.send(`JOI ${e.email} ${urlEncode(e.friendlyName)}`);
+        this.send(`JOI ${e.email} ${urlEncode(e.friendlyName)}${this.capsSuffix(e.caps)}`);
         return true;
       case 'leave':
         this.send(e.idle ? `BYE ${e.email} 1` : `BYE ${e.email}`);
         return true;
     }
+  }
+
+  /** ` <caps>` on IRO/JOI for clients of MSNP12 and later (sb-msnp2-12 §5.1). */
+  capsSuffix(caps: number): string {
+    return VERSIONS.get(this.version)?.sbCaps ? ` ${caps >>> 0}` : '';
   }
 
   tick(now: number): void {

@@ -1,6 +1,9 @@
-// ADD: put a contact on the forward, allow or block list (MSNP7: into a group).
+// ADD (MSNP2-9): put a contact on the forward, allow or block list (MSNP7+:
+// into a group). A new forward entry brings blank BPRs (MSNP5+) and, if the
+// contact is online and visible, an ILN with this transaction id.
 import { ProtocolError } from '../../session.js';
-import { contactProperties, iln } from '../render/classic.js';
+import { bprsAfterAdd } from '../render/lists.js';
+import { iln } from '../render/presence.js';
 import { groupArg, userList } from './lists.js';
 import { core, emailArg, encodedLength, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
@@ -9,7 +12,7 @@ export const MAX_NAME_BYTES = 387;
 
 export const ADD: NsCommand = {
   verb: 'ADD',
-  versions: [2, 7],
+  versions: [2, 9],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   async handle(s, cmd) {
@@ -23,10 +26,10 @@ export const ADD: NsCommand = {
     const r = await core(s, () => s.ctx.core.contacts.add(me(s).id, list, email, group));
     const g = list === 'FL' && s.v.groups ? ` ${group ?? 0}` : '';
     s.send(`ADD ${t} ${list} ${r.version} ${r.email} ${nick}${g}`);
-    if (r.newEntry && s.synced && s.v.phoneProperties) {
-      // A fresh entry's numbers are not shown until the next full SYN.
-      for (const line of contactProperties(r.version, r.email, {})) s.send(line);
+    if (r.newEntry && s.synced) for (const line of bprsAfterAdd(s.v, r.version, r.email)) s.send(line);
+    if (r.presence && s.initialStatusSent) {
+      s.send(iln(s.v, t, r.presence));
+      s.sendPersonal(r.presence.email, r.presence.personal);
     }
-    if (r.presence && s.initialStatusSent) s.send(iln(t, r.presence));
   },
 };

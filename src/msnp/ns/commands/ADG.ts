@@ -1,11 +1,13 @@
-// ADG t <name> 0: create a group (MSNP7; names up to 61 encoded bytes).
+// ADG: create a group. MSNP7-9: `ADG t <name> 0` → `ADG t ver <name> <id> 0`;
+// MSNP10+: `ADG t <name>` → `ADG t <name> <guid>` (exactly: Digsby and
+// Miranda reject extra tokens, ns-msnp8-12 §3.17). Names up to 61 encoded bytes.
 import { urlEncode } from '../../wire/urlcode.js';
 import { groupName } from './groups.js';
 import { core, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const ADG: NsCommand = {
   verb: 'ADG',
-  versions: [7, 7],
+  versions: [7, 12],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   async handle(s, cmd) {
@@ -13,6 +15,7 @@ export const ADG: NsCommand = {
     needArgs(cmd, 2);
     const name = groupName(cmd.args[1], 61);
     const r = await core(s, () => s.ctx.core.contacts.addGroup(me(s).id, name));
-    s.send(`ADG ${t} ${r.version} ${urlEncode(r.group.name)} ${r.group.id} 0`);
+    const n = urlEncode(r.group.name);
+    s.send(s.v.abch ? `ADG ${t} ${n} ${r.group.guid}` : `ADG ${t} ${r.version} ${n} ${r.group.id} 0`);
   },
 };

@@ -1,10 +1,10 @@
 // BLP: what people on neither the allow nor the block list may do.
 import { ProtocolError } from '../../session.js';
-import { core, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { ALL, core, me, needArgs, NOT_LOGGED_IN, replyHead, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const BLP: NsCommand = {
   verb: 'BLP',
-  versions: [2, 7],
+  versions: ALL,
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   async handle(s, cmd) {
@@ -13,6 +13,6 @@ export const BLP: NsCommand = {
     const v = cmd.args[1]!;
     if (v !== 'AL' && v !== 'BL') throw new ProtocolError(201);
     const version = await core(s, () => s.ctx.core.contacts.setPrivacy(me(s).id, v));
-    s.send(`BLP ${t} ${version} ${v}`);
+    s.send(`${replyHead(s, 'BLP', t, version)} ${v}`);
   },
 };

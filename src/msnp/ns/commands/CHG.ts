@@ -1,13 +1,22 @@
-// CHG: set one's status. The first CHG of a session also lists the contacts
-// the user may see online (ILN) and starts the challenge schedule (MSNP6+).
+// CHG: set one's status (MSNP8+: with client capabilities, MSNP9+: and a
+// display picture, the MSNObject). The first CHG of a session also lists
+// the contacts the user may see online (ILN, and from MSNP11 their personal
+// messages) and starts the challenge schedule (MSNP6+).
 import { isStatus } from '../../../core/presence-types.js';
 import { ProtocolError } from '../../session.js';
-import { iln } from '../render/classic.js';
-import { me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { urlDecode } from '../../wire/urlcode.js';
+import { iln } from '../render/presence.js';
+import { ALL, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+
+/** The Hotmail summary MSNP11-12 clients expect after sign-in: no mail, no offline messages. */
+const MAIL_DATA =
+  'MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsinitialmdatanotification; charset=UTF-8\r\n\r\n' +
+  'Mail-Data: <MD><E><I>0</I><IU>0</IU><O>0</O><OU>0</OU></E><Q><QTM>409600</QTM><QNM>204800</QNM></Q></MD>\r\n' +
+  'Inbox-URL: /cgi-bin/HoTMaiL\r\nFolders-URL: /cgi-bin/folders\r\nPost-URL: http://www.hotmail.com\r\n\r\n';
 
 export const CHG: NsCommand = {
   verb: 'CHG',
-  versions: [2, 7],
+  versions: ALL,
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {
@@ -16,14 +25,29 @@ export const CHG: NsCommand = {
     const status = cmd.args[1]!;
     // FLN is what others see, never a state one sets.
     if (!isStatus(status)) throw new ProtocolError(201);
+    let caps = 0;
+    let msnObject = '';
+    if (s.v.presenceCaps && cmd.args[2] !== undefined) {
+      if (!/^\d{1,10}$/.test(cmd.args[2]) || Number(cmd.args[2]) > 0xffffffff) throw new ProtocolError(201);
+      caps = Number(cmd.args[2]);
+      // `0` means "no picture" in later versions' convention.
+      if (s.v.presenceMsnObject && cmd.args[3] !== undefined && cmd.args[3] !== '0') msnObject = urlDecode(cmd.args[3]);
+    }
     const account = me(s);
     const core = s.ctx.core;
-    core.presence.setStatus(account.id, status, 0, '');
-    s.send(`CHG ${t} ${status}`);
+    core.presence.setStatus(account.id, status, caps, msnObject);
+    s.send(`CHG ${t} ${cmd.args.slice(1, s.v.presenceMsnObject ? 4 : s.v.presenceCaps ? 3 : 2).join(' ')}`);
     if (s.initialStatusSent) return;
     s.initialStatusSent = true;
     const list = core.lists.peek(account.id);
-    if (list) for (const p of core.presence.visibleContacts(list)) s.send(iln(t, p));
+    if (list) {
+      for (const p of core.presence.visibleContacts(list)) {
+        s.send(iln(s.v, t, p));
+        s.sendPersonal(p.email, p.personal);
+      }
+    }
+    // COMPAT: the 2005 service sent the mail summary after the first presence burst (ns-msnp8-12 §3.6).
+    if (s.v.sbs) s.sendWithPayload('MSG Hotmail Hotmail', MAIL_DATA);
     s.nextChallengeAt = core.clock.now() + s.ctx.config.challengeDelay * 1000;
   },
 };

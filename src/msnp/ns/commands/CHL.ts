@@ -3,7 +3,7 @@ import { NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const CHL: NsCommand = {
   verb: 'CHL',
-  versions: [6, 7],
+  versions: [6, 12],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {

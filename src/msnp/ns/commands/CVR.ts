@@ -1,10 +1,10 @@
 // CVR: client version report. We recommend the client's own version and set
 // the minimum below every real client, so nobody is pushed to "upgrade".
-import { needArgs, tridOf, type NsCommand } from './util.js';
+import { ALL, needArgs, tridOf, type NsCommand } from './util.js';
 
 export const CVR: NsCommand = {
   verb: 'CVR',
-  versions: [2, 7],
+  versions: ALL,
   states: ['ver', 'auth', 'online'],
   outOfState: 'close',
   handle(s, cmd) {

@@ -4,7 +4,7 @@ import { me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from '
 
 export const IMS: NsCommand = {
   verb: 'IMS',
-  versions: [3, 7],
+  versions: [3, 12],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {

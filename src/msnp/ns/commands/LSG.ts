@@ -5,7 +5,7 @@ import { NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const LSG: NsCommand = {
   verb: 'LSG',
-  versions: [7, 7],
+  versions: [7, 8],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   async handle(s, cmd) {

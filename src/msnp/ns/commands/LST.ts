@@ -7,7 +7,7 @@ import { needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './ut
 
 export const LST: NsCommand = {
   verb: 'LST',
-  versions: [2, 7],
+  versions: [2, 8],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   async handle(s, cmd) {

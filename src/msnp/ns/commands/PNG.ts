@@ -1,12 +1,13 @@
-// PNG: keep-alive; QNG at once (no interval before MSNP9).
-import type { NsCommand } from './util.js';
+// PNG: keep-alive; QNG at once (MSNP9+: with the seconds until the next
+// ping, an integer: MSNPSharp and Miranda parse it).
+import { ALL, type NsCommand } from './util.js';
 
 export const PNG: NsCommand = {
   verb: 'PNG',
-  versions: [2, 7],
+  versions: ALL,
   states: ['ver', 'auth', 'online'],
   outOfState: 'close',
   handle(s) {
-    s.send('QNG');
+    s.send(s.v.qngSeconds ? `QNG ${s.ctx.config.pingInterval}` : 'QNG');
   },
 };

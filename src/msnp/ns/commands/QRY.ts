@@ -6,7 +6,7 @@ import { needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './ut
 
 export const QRY: NsCommand = {
   verb: 'QRY',
-  versions: [6, 7],
+  versions: [6, 12],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {

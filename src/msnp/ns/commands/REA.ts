@@ -1,6 +1,6 @@
-// REA: change one's own friendly name (watchers see it), or, as old clients do
-// to keep their lists current, a contact's name (stored names follow the
-// contact's own, so only the list version moves).
+// REA (MSNP2-9): change one's own friendly name (watchers see it), or, as old
+// clients do to keep their lists current, a contact's name (stored names
+// follow the contact's own, so only the list version moves).
 import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
 import { MAX_NAME_BYTES } from './ADD.js';
@@ -8,7 +8,7 @@ import { core, emailArg, encodedLength, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, 
 
 export const REA: NsCommand = {
   verb: 'REA',
-  versions: [2, 7],
+  versions: [2, 9],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   async handle(s, cmd) {

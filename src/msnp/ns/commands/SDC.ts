@@ -3,7 +3,7 @@ import { needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './ut
 
 export const SDC: NsCommand = {
   verb: 'SDC',
-  versions: [5, 7],
+  versions: [5, 12],
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {

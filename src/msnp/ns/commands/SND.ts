@@ -1,10 +1,10 @@
 // SND: "invite a friend by e-mail". We send no e-mail; the request is
 // acknowledged as the original service did.
-import { emailArg, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { ALL, emailArg, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const SND: NsCommand = {
   verb: 'SND',
-  versions: [2, 7],
+  versions: ALL,
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {

@@ -1,28 +1,25 @@
-// SYN: the client's cached list version in, the lists out (only the SYN line
-// when the client is current).
-import { syncLines, type SyncData } from '../render/classic.js';
+// SYN: the client's cached list version (MSNP10+: two timestamps) in, the
+// lists out; only the SYN line when the client's cache is current.
+import type { SyncData } from '../render/classic.js';
+import { syncIfCurrent, syncLines } from '../render/lists.js';
 import type { NsSession } from '../session.js';
-import { core, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 import { ProtocolError } from '../../session.js';
+import { ALL, core, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const SYN: NsCommand = {
   verb: 'SYN',
-  versions: [2, 7],
+  versions: ALL,
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   async handle(s, cmd) {
     const t = tridOf(cmd);
-    needArgs(cmd, 2);
-    if (!/^\d{1,10}$/.test(cmd.args[1]!)) throw new ProtocolError(201);
-    const cached = Number(cmd.args[1]);
+    needArgs(cmd, s.v.abch ? 3 : 2);
+    const cached = cmd.args.slice(1, s.v.abch ? 3 : 2);
+    if (!s.v.abch && !/^\d{1,10}$/.test(cached[0]!)) throw new ProtocolError(201);
     const d = await syncData(s);
-    const v = d.list.listVersion;
     s.synced = true;
-    if (cached === v && v !== 0) {
-      s.send(`SYN ${t} ${v}`);
-      return;
-    }
-    s.send(`SYN ${t} ${v}`);
+    const short = syncIfCurrent(s.v, t, d.list.listVersion, cached);
+    if (short) return s.send(short);
     for (const line of syncLines(s.v, t, d)) s.send(line);
   },
 };

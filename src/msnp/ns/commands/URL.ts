@@ -1,14 +1,14 @@
 // URL: where the client's menu items (Hotmail inbox, profile, ...) point.
 // Every service name maps to a page under MSNPD_URL_BASE.
 import { ProtocolError } from '../../session.js';
-import { needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { ALL, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 /** Passport site id sent from MSNP3 (the 3.0+ client requires one). */
 const SITE_ID = 2;
 
 export const URL: NsCommand = {
   verb: 'URL',
-  versions: [2, 7],
+  versions: ALL,
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {

@@ -1,35 +1,33 @@
-// USR: MD5 sign-in for MSNP2-7 (vectors.md §1), or, on a dispatch-only
-// listener, the redirect to a notification server.
+// USR: sign-in. MSNP2-7 use MD5 (vectors.md §1): `USR t MD5 I email` gets the
+// account's salt, `USR t MD5 S <md5(salt+password)>` signs in. MSNP8-12 use
+// Passport (TWN): `USR t TWN I email` gets the Passport challenge string the
+// client takes to login2.srf or RST.srf, `USR t TWN S t=…&p=…` presents the
+// ticket. On a dispatch-only listener `USR … I` is answered with XFR NS.
+import { randomBytes } from 'node:crypto';
 import { normaliseEmail } from '../../../core/email.js';
 import { ProtocolError } from '../../session.js';
-import { advertised } from '../context.js';
 import { urlEncode } from '../../wire/urlcode.js';
-import { needArgs, tridOf, type NsCommand } from './util.js';
+import { advertised } from '../context.js';
+import type { NsSession } from '../session.js';
+import { ALL, needArgs, tridOf, type NsCommand } from './util.js';
 
 export const USR: NsCommand = {
   verb: 'USR',
-  versions: [2, 7],
+  versions: ALL,
   states: ['ver', 'auth'],
   outOfState: 207,
   async handle(s, cmd) {
     const t = tridOf(cmd);
     needArgs(cmd, 4);
     const [, pkg, stage, arg] = cmd.args as [string, string, string, string];
-    // TWN/SSO belong to later versions; CTP (MSNP2 clear text) is not offered by INF.
-    if (pkg !== 'MD5') return s.close(`authentication package ${pkg} not offered`);
+    // Each version has one package; SSO (MSNP15+) and CTP (MSNP2 clear text) are not offered.
+    if (pkg !== s.v.auth) return s.close(`authentication package ${pkg} not offered in MSNP${s.version}`);
     if (stage === 'I' && s.state === 'ver') {
-      if (s.ctx.dispatchOnly) {
-        // Dispatch server: send the client to a notification server and hang up.
-        const ns = advertised(s.ctx, s.transport.localAddress, s.ctx.notifyPort());
-        const here = advertised(s.ctx, s.transport.localAddress, s.transport.localPort);
-        // COMPAT: MSN Messenger 1.0 needs the trailing 0 on MSNP2 too (pinkegobox notes; docs/decisions.md).
-        s.send(s.v.xfrNsCurrentServer ? `XFR ${t} NS ${ns} 0 ${here}` : `XFR ${t} NS ${ns} 0`);
-        return s.close('redirected to the notification server');
-      }
+      if (s.ctx.dispatchOnly) return redirect(s, t);
       s.pendingEmail = normaliseEmail(arg);
       s.state = 'auth';
-      const salt = await s.ctx.core.accounts.md5Salt(s.pendingEmail);
-      s.send(`USR ${t} MD5 S ${salt}`);
+      if (pkg === 'MD5') s.send(`USR ${t} MD5 S ${await s.ctx.core.accounts.md5Salt(s.pendingEmail)}`);
+      else s.send(`USR ${t} TWN S ${twnChallenge(s.ctx.core.clock.now())}`);
       return;
     }
     if (stage === 'S' && s.state === 'auth' && s.pendingEmail) {
@@ -39,28 +37,63 @@ export const USR: NsCommand = {
         s.log.warn({ email: s.pendingEmail, remote: ip }, 'sign-in refused: too many failures from this address');
         throw new ProtocolError(911, true);
       }
-      const accountId = await core.accounts.verifyMd5(s.pendingEmail, arg);
+      let accountId: number | undefined;
+      let mspAuth = '0';
+      if (pkg === 'MD5') {
+        accountId = await core.accounts.verifyMd5(s.pendingEmail, arg);
+      } else {
+        // The ticket is single use and bound to the account it was issued for.
+        const ticket = core.tickets.redeemForSignIn(arg);
+        if (ticket && ticket.email === s.pendingEmail) {
+          accountId = ticket.accountId;
+          mspAuth = /(?:^|&)t=([^&]*)/.exec(arg)?.[1] ?? arg;
+        }
+      }
       if (accountId === undefined) {
         core.loginGuard.failed(ip);
-        s.log.info({ email: s.pendingEmail, remote: ip }, 'sign-in refused: bad credentials');
+        s.log.info({ email: s.pendingEmail, remote: ip, package: pkg }, 'sign-in refused: bad credentials');
         throw new ProtocolError(911, true);
       }
       const me = await s.signIn(accountId);
       if (!me) return;
       const name = urlEncode(me.friendlyName);
-      s.send(s.v.usrOkVerified ? `USR ${t} OK ${me.email} ${name} 1` : `USR ${t} OK ${me.email} ${name}`);
-      sendProfile(s, accountId);
+      const v = s.v;
+      // MSNP2-5: email name; 6-7: + verified; 8-9: + verified, restricted; 10+: the name moves to PRP MFN.
+      const ok = v.abch ? `${me.email} 1 0` : v.auth === 'TWN' ? `${me.email} ${name} 1 0` : v.usrOkVerified ? `${me.email} ${name} 1` : `${me.email} ${name}`;
+      s.send(`USR ${t} OK ${ok}`);
+      if (v.sbs) s.send('SBS 0 null');
+      sendProfile(s, accountId, mspAuth);
       return;
     }
     throw new ProtocolError(201);
   },
 };
 
+/** Dispatch server: send the client to a notification server and hang up. */
+function redirect(s: NsSession, t: number): void {
+  const ns = advertised(s.ctx, s.transport.localAddress, s.ctx.notifyPort());
+  const here = advertised(s.ctx, s.transport.localAddress, s.transport.localPort);
+  // COMPAT: MSN Messenger 1.0 needs the trailing 0 on MSNP2 too (pinkegobox notes; docs/decisions.md).
+  s.send(s.v.xfrNsCurrentServer ? `XFR ${t} NS ${ns} 0 ${here}` : `XFR ${t} NS ${ns} 0`);
+  s.close('redirected to the notification server');
+}
+
+/**
+ * The Passport 1.4 challenge string, with every key the 2003 service sent:
+ * COMPAT: Pidgin 2.4.3 rebuilds it key by key and sends `(null)` for missing
+ * ones (client-quirks.md). Our own login2.srf and RST.srf check the password;
+ * these values are only carried through.
+ */
+export function twnChallenge(nowMs: number): string {
+  return `lc=1033,id=507,tw=40,fs=1,ru=http%3A%2F%2Fmessenger%2Emsn%2Ecom,ct=${Math.floor(nowMs / 1000)},kpp=1,kv=5,ver=2.1.0173.1,tpf=${randomBytes(16).toString('hex')}`;
+}
+
 /** The login profile message (text/x-msmsgsprofile), sent right after USR OK. */
-function sendProfile(s: Parameters<NsCommand['handle']>[0], accountId: number): void {
+function sendProfile(s: NsSession, accountId: number, mspAuth: string): void {
+  const v = s.v;
   const loginTime = Math.floor(s.ctx.core.clock.now() / 1000);
   const lines = ['MIME-Version: 1.0', 'Content-Type: text/x-msmsgsprofile; charset=UTF-8', `LoginTime: ${loginTime}`];
-  if (s.v.fullProfile) {
+  if (v.fullProfile) {
     lines.push(
       'EmailEnabled: 0',
       'MemberIdHigh: 0',
@@ -77,9 +110,15 @@ function sendProfile(s: Parameters<NsCommand['handle']>[0], accountId: number): 
       'Wallet: ',
       'Flags: 1027',
       'sid: 507',
-      'kv: 2',
-      'MSPAuth: 0',
+      'kv: 5',
+      `MSPAuth: ${mspAuth}`,
     );
   }
+  if (v.profileClientAddress) {
+    // ClientPort is written byte-swapped, as the original service did (vectors.md §7).
+    const port = s.transport.remotePort;
+    lines.push(`ClientIP: ${s.transport.remoteAddress}`, `ClientPort: ${((port & 0xff) << 8) | (port >> 8)}`);
+  }
+  if (v.abch) lines.push('ABCHMigrated: 1');
   s.sendWithPayload('MSG Hotmail Hotmail', lines.join('\r\n') + '\r\n\r\n');
 }

@@ -1,11 +1,11 @@
 // XFR SB: a cookie for a new switchboard conversation. 913 when the user may
 // not start one (no status yet, hidden, or IMS OFF).
 import { ProtocolError } from '../../session.js';
-import { me, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { ALL, me, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
 export const XFR: NsCommand = {
   verb: 'XFR',
-  versions: [2, 7],
+  versions: ALL,
   states: SIGNED_IN,
   outOfState: NOT_LOGGED_IN,
   handle(s, cmd) {

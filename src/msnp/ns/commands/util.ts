@@ -1,5 +1,5 @@
 // Small pieces the notification-server commands share.
-import { CoreError } from '../../../core/errors.js';
+import { CoreError, type CoreErrorKind } from '../../../core/errors.js';
 import { isValidEmail, normaliseEmail } from '../../../core/email.js';
 import type { Command } from '../../wire/command.js';
 import { trid } from '../../wire/command.js';
@@ -10,7 +10,12 @@ import type { NsSession, NsState } from '../session.js';
 export type NsCommand = CommandSpec<NsSession>;
 
 /** Versions this server speaks, for commands that exist in all of them. */
-export const ALL: readonly [number, number] = [2, 7];
+export const ALL: readonly [number, number] = [2, 12];
+
+/** `<verb> t <version> ` in MSNP2-9 replies, `<verb> t ` from MSNP10 (lists carry no versions there). */
+export function replyHead(s: NsSession, verb: string, trid: number, version: number): string {
+  return s.v.versionInReplies ? `${verb} ${trid} ${version}` : `${verb} ${trid}`;
+}
 
 export const SIGNED_IN: readonly NsState[] = ['online'];
 /** Error 302 (not logged in) for commands that need a signed-in user. */
@@ -36,12 +41,12 @@ export function emailArg(s: string | undefined): string {
   return e;
 }
 
-/** Runs a core call, turning its refusals into the version's error code. */
-export async function core<T>(s: NsSession, fn: () => Promise<T>): Promise<T> {
+/** Runs a core call, turning its refusals into the version's error code (or a command's own). */
+export async function core<T>(s: NsSession, fn: () => Promise<T>, own: Partial<Record<CoreErrorKind, number>> = {}): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof CoreError) throw new ProtocolError(errorCode(e.kind, s.version));
+    if (e instanceof CoreError) throw new ProtocolError(own[e.kind] ?? errorCode(e.kind, s.version));
     throw e;
   }
 }

@@ -1,24 +1,11 @@
 // Notification-server lines for MSNP2-7 (the "classic" era): list versions and
 // transaction ids on every synchronised line, no capabilities or MSNObjects.
 import type { SyncView } from '../../../core/contacts.js';
-import type { PresenceEntry } from '../../../core/presence.js';
 import { LIST_BITS, type Contact, type Group, type ListName } from '../../../store/store.js';
 import type { VersionTraits } from '../../versions.js';
 import { urlEncode } from '../../wire/urlcode.js';
 
 export const PHONE_KEYS = ['PHH', 'PHW', 'PHM'] as const;
-
-export function iln(trid: number, p: PresenceEntry): string {
-  return `ILN ${trid} ${p.status} ${p.email} ${urlEncode(p.friendlyName)}`;
-}
-
-export function nln(p: { status: string; email: string; friendlyName: string }): string {
-  return `NLN ${p.status} ${p.email} ${urlEncode(p.friendlyName)}`;
-}
-
-export function fln(email: string): string {
-  return `FLN ${email}`;
-}
 
 /** FL entries carry their groups (MSNP7); group 0 is "in no other group". */
 export function groupField(c: Contact): string {
@@ -27,10 +14,10 @@ export function groupField(c: Contact): string {
 
 export type SyncData = SyncView;
 
-/** The lines after `SYN t ver` (MSNP2-7 order: GTC, BLP, PRP, LSG, then the four lists). */
-export function syncLines(t: VersionTraits, trid: number, d: SyncData): string[] {
+/** `SYN t ver` and the lines after it (MSNP2-7 order: GTC, BLP, PRP, LSG, then the four lists). */
+export function classicSync(t: VersionTraits, trid: number, d: SyncData): string[] {
   const v = d.list.listVersion;
-  const out = [`GTC ${trid} ${v} ${d.list.addPrompt}`, `BLP ${trid} ${v} ${d.list.privacy}`];
+  const out = [`SYN ${trid} ${v}`, `GTC ${trid} ${v} ${d.list.addPrompt}`, `BLP ${trid} ${v} ${d.list.privacy}`];
   if (t.phoneProperties) out.push(...ownProperties(trid, v, d.list.properties));
   if (t.groups) out.push(...groupLines(trid, v, d.groups));
   for (const name of ['FL', 'AL', 'BL', 'RL'] as ListName[]) out.push(...listLines(t, trid, name, v, d));
@@ -58,7 +45,7 @@ export function groupLines(trid: number, v: number, groups: Group[]): string[] {
   return groups.map((g, i) => `LSG ${trid} ${v} ${i + 1} ${groups.length} ${g.id} ${urlEncode(g.name)} 0`);
 }
 
-function prop(key: string, value: string | undefined): string {
+export function prop(key: string, value: string | undefined): string {
   return value ? `${key} ${urlEncode(value)}` : key;
 }
 
@@ -72,20 +59,6 @@ export function ownProperties(trid: number, v: number, p: Record<string, string>
 
 export function contactProperties(v: number, email: string, p: Record<string, string>): string[] {
   return [...PHONE_KEYS.map((k) => `BPR ${v} ${email} ${prop(k, p[k])}`), `BPR ${v} ${email} MOB ${p.MOB === 'Y' ? 'Y' : 'N'}`];
-}
-
-export function bpr(v: number, email: string, key: string, value: string): string {
-  return `BPR ${v} ${email} ${prop(key, value)}`;
-}
-
-/** Someone added me to (or removed me from) their forward list. */
-export function reverseList(e: { op: 'add' | 'remove'; email: string; friendlyName: string; version: number }): string {
-  return e.op === 'add' ? `ADD 0 RL ${e.version} ${e.email} ${urlEncode(e.friendlyName)}` : `REM 0 RL ${e.version} ${e.email}`;
-}
-
-/** An entry removed by the server (the account was deleted). */
-export function serverRemoval(list: string, version: number, email: string): string {
-  return `REM 0 ${list} ${version} ${email}`;
 }
 
 export function rng(chatId: string, address: string, cookie: string, email: string, friendlyName: string): string {

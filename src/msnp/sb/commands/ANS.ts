@@ -20,7 +20,7 @@ export const ANS: SbCommand = {
     if (s.closed) return s.ctx.core.chats.leave(joined.chat, joined.member);
     s.joined(joined.chat);
     const n = joined.others.length;
-    joined.others.forEach((m, i) => s.send(`IRO ${t} ${i + 1} ${n} ${m.email} ${urlEncode(m.friendlyName)}`));
+    joined.others.forEach((m, i) => s.send(`IRO ${t} ${i + 1} ${n} ${m.email} ${urlEncode(m.friendlyName)}${s.capsSuffix(m.caps)}`));
     s.send(`ANS ${t} OK`);
   },
 };

@@ -52,8 +52,22 @@ function rawText(body: string, local: string): string | undefined {
   return m?.[1];
 }
 
+/** Escaped text is unescaped; text with a bare `<` or `&` was sent raw and is kept. */
+function credential(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const bare = /<|&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(raw);
+  return bare ? raw : unescapeXml(raw);
+}
+
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-fA-F]+);/g, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** Reads an RST request by local names, tolerating unescaped credentials. */
@@ -65,17 +79,10 @@ export function parseRst(body: string): RstRequest {
     doc = undefined;
   }
   const env = child(doc, 'Envelope');
-  let username = textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Username'));
-  let password = textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Password'));
-  // Unescaped `&` or `<` in a password breaks strict parsing: take the raw text instead.
-  if (username === undefined) {
-    const raw = rawText(body, 'Username');
-    if (raw !== undefined) username = /&\w+;/.test(raw) ? unescapeXml(raw) : raw;
-  }
-  if (password === undefined) {
-    const raw = rawText(body, 'Password');
-    if (raw !== undefined) password = /&(lt|gt|amp|quot|apos);/.test(raw) ? unescapeXml(raw) : raw;
-  }
+  // Credentials come from the raw text: msn-pecan and aMSN do not escape them
+  // (passport-rst.md §3.2), and a lenient parser would cut them short.
+  const username = credential(rawText(body, 'Username')) ?? textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Username'));
+  const password = credential(rawText(body, 'Password')) ?? textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Password'));
   const bodyNode = child(env, 'Body');
   const multi = child(bodyNode, 'RequestMultipleSecurityTokens');
   const rsts = [...children(multi, 'RequestSecurityToken'), ...children(bodyNode, 'RequestSecurityToken')];

@@ -59,7 +59,8 @@ export interface TestServer {
   user(email: string, password?: string, name?: string): Promise<number>;
   /** A signed-in client of this version (after SYN and, unless `status` is null, CHG). */
   login(email: string, version: number, opts?: { password?: string; status?: string | null; sync?: boolean }): Promise<NsClient>;
-  client(version: number | number[]): NsClient;
+  /** A client offering these versions; MSNP8+ sign in through login2.srf, MSNP12 through RST.srf, unless `method` says. */
+  client(version: number | number[], method?: 'login2' | 'rst'): NsClient;
   stop(): Promise<void>;
 }
 
@@ -74,8 +75,15 @@ export async function startTestServer(env: Record<string, string> = {}, dir = te
     ns: server.ports.ns,
     sb: server.ports.sb,
     user: (email, password = 'secret', name) => server.core.accounts.create(email, password, name),
-    client(version) {
-      const c = new NsClient({ host: HOST, port: server.ports.ns, versions: Array.isArray(version) ? version : [version] });
+    client(version, method) {
+      const versions = Array.isArray(version) ? version : [version];
+      const c = new NsClient({
+        host: HOST,
+        port: server.ports.ns,
+        versions,
+        // MSN 7.5 (MSNP12) signs in through RST.srf, older Passport clients through login2.srf.
+        passport: { host: HOST, port: server.ports.https!, ca: fs.readFileSync(sharedTls().ca), method: method ?? (versions[0]! >= 12 ? 'rst' : 'login2') },
+      });
       clients.push(c);
       return c;
     },

@@ -5,10 +5,14 @@
 // to this server's.
 //
 // Its dialect (bench only):
-//   VER/INF/USR/SYN/CHG...  canned answers shaped like msnpd's (login scenario)
+//   VER/INF/CVR/USR/CHG...  canned answers shaped like msnpd's (login scenarios);
+//                           with BASELINE_TLS_CERT/KEY also the Passport pages
+//                           (Nexus, login2.srf, RST.srf) on HTTPS, no password check
 //   JOIN <group> <email>    join a group (a "conversation" or a watcher set)
 //   MSG t A len + payload   forwarded to the group's other members as MSG email email len; ACK t
 //   CHG t <status>          answered, and NLN <status> email email sent to the group's other members
+import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import { Framer } from '../src/msnp/wire/framer.js';
 import type { Command } from '../src/msnp/wire/command.js';
@@ -36,10 +40,13 @@ function handle(c: Conn, cmd: Command): void {
     case 'INF':
       s.write(`INF ${t} MD5\r\n`);
       return;
+    case 'CVR':
+      s.write(`CVR ${t} ${cmd.args[6]} ${cmd.args[6]} 1.0.0000 http://x/ http://x/\r\n`);
+      return;
     case 'USR':
       if (cmd.args[2] === 'I') {
         c.email = cmd.args[3] ?? '';
-        s.write(`USR ${t} MD5 S 1013928519.693957190\r\n`);
+        s.write(cmd.args[1] === 'TWN' ? `USR ${t} TWN S lc=1033,id=507,tw=40,fs=1,ct=1,kpp=1,kv=5,ver=2.1.0173.1,tpf=0\r\n` : `USR ${t} MD5 S 1013928519.693957190\r\n`);
       } else {
         s.cork();
         s.write(`USR ${t} OK ${c.email} ${c.email} 1\r\nMSG Hotmail Hotmail ${PROFILE.length}\r\n`);
@@ -98,4 +105,22 @@ const server = net.createServer({ noDelay: true }, (socket) => {
 server.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', backlog: 4096 }, () => {
   console.log(`baseline listening on ${(server.address() as net.AddressInfo).port}`);
 });
+if (process.env.BASELINE_TLS_CERT && process.env.BASELINE_TLS_KEY) {
+  const web = https.createServer({ cert: fs.readFileSync(process.env.BASELINE_TLS_CERT), key: fs.readFileSync(process.env.BASELINE_TLS_KEY) }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('Content-Length', '0');
+      if (req.url?.includes('pprdr')) res.setHeader('PassportURLs', 'DARealm=Passport.Net,DALogin=login.passport.com/login2.srf,ConfigVersion=15');
+      else res.setHeader('Authentication-Info', "Passport1.4 da-status=success,from-PP='t=baseline&p=x'");
+      if (req.url?.includes('RST')) {
+        const body = '<wsse:BinarySecurityToken Id="PPToken1">t=baseline&amp;p=x</wsse:BinarySecurityToken>';
+        res.setHeader('Content-Length', String(body.length));
+        res.end(body);
+      } else {
+        res.end();
+      }
+    });
+  });
+  web.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => console.log(`baseline https on ${(web.address() as net.AddressInfo).port}`));
+}
 process.on('SIGTERM', () => process.exit(0));

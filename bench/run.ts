@@ -9,11 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI } from '../test/helpers/process.js';
 import {
-  account, setCompactor, fanoutScenarioBaseline, fanoutScenarioMsnpd, idleScenario, listScenario, loginScenario, PASSWORD,
+  account, slowAccount, setCompactor, fanoutScenarioBaseline, fanoutScenarioMsnpd, idleScenario, listScenario, loginScenario, PASSWORD,
   relayScenarioBaseline, relayScenarioMsnpd,
 } from './scenarios.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
+import { ensureCertificates } from '../src/web/certificates.js';
+import type { PassportOptions } from '../src/client/passport.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resultsDir = path.resolve(here, '../../bench/results');
@@ -22,7 +24,8 @@ const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
   .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list', 'login,idle,relay,fanout,list')
-  .option('--logins <n>', 'accounts signing in at once', '1000')
+  .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
+  .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
   .option('--pairs <n>', 'switchboard pairs', '100')
   .option('--messages <n>', 'messages per pair (half each way)', '1000')
@@ -63,8 +66,16 @@ async function main() {
   // The bench signs in with MD5; the slow hash is not what it measures, so keep account creation quick.
   execFileSync(process.execPath, [CLI, 'user', 'import', file], { env: { ...process.env, MSNPD_DATA: dir, MSNPD_SCRYPT_N: '16' }, stdio: ['ignore', 'ignore', 'inherit'] });
 
-  const msnpd = await startMsnpd(dir, {}, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
-  const baseline = await startBaseline();
+  // Passport sign-ins check real password hashes: those accounts get the default cost.
+  const slowFile = path.join(dir, 'slow.txt');
+  fs.writeFileSync(slowFile, Array.from({ length: num('twnLogins') }, (_, i) => `${slowAccount(i)}:${PASSWORD}`).join('\n'));
+  execFileSync(process.execPath, [CLI, 'user', 'import', slowFile], { env: { ...process.env, MSNPD_DATA: dir }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const tls = ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
+  const tlsFiles = { cert: path.join(dir, 'tls', 'server.crt'), key: path.join(dir, 'tls', 'server.key') };
+  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key }, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
+  const baseline = await startBaseline(tlsFiles);
+  const msnpdHttps = Number(/https server listening on [^\s]+:(\d+)/.exec(msnpd.output())![1]);
+  const passportOf = (port: number): PassportOptions => ({ host: '127.0.0.1', port, ca: fs.readFileSync(tls.caPath!), method: 'login2', timeoutMs: 60000 });
   log(`msnpd pid ${msnpd.proc.pid} ns ${msnpd.ns} sb ${msnpd.sb}; baseline pid ${baseline.proc.pid} port ${baseline.port}`);
   let next = 0; // accounts are used once per scenario so state never carries over
   const take = (n: number) => {
@@ -84,6 +95,14 @@ async function main() {
       rows.push({ scenario: 'login', metric: 'logins/s', msnpd: m.perSecond, baseline: b.perSecond, ratio: m.perSecond / b.perSecond, target: '≥ 0.5× baseline', ok: m.perSecond / b.perSecond >= 0.5 });
       rows.push({ scenario: 'login', metric: 'p50 latency ms', msnpd: m.latencyMs.p50, baseline: b.latencyMs.p50, target: '' });
       rows.push({ scenario: 'login', metric: 'p99 latency ms', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: '' });
+      const nt = num('twnLogins');
+      log(`login (Passport): ${nt} at once`);
+      const mt = await loginScenario(msnpd.ns, nt, 0, passportOf(msnpdHttps), slowAccount);
+      const bt = await loginScenario(baseline.port, nt, 0, passportOf(baseline.httpsPort), slowAccount);
+      results.loginTwn = { msnpd: mt, baseline: bt };
+      rows.push({ scenario: 'login TWN', metric: 'logins/s (scrypt per login)', msnpd: mt.perSecond, baseline: bt.perSecond, ratio: mt.perSecond / bt.perSecond, target: '' });
+      rows.push({ scenario: 'login TWN', metric: 'p50 latency ms', msnpd: mt.latencyMs.p50, baseline: bt.latencyMs.p50, target: '' });
+      rows.push({ scenario: 'login TWN', metric: 'p99 latency ms', msnpd: mt.latencyMs.p99, baseline: bt.latencyMs.p99, target: '' });
     }
     if (scenarios.has('relay')) {
       const p = num('pairs');

@@ -4,14 +4,17 @@
 import { performance } from 'node:perf_hooks';
 import { MsnpConnection, type Received } from '../src/client/connection.js';
 import { NsClient } from '../src/client/ns-client.js';
+import type { PassportOptions } from '../src/client/passport.js';
 import { distribution, pool, type Distribution } from './stats.js';
 
 export const HOST = '127.0.0.1';
 export const PASSWORD = 'benchpw';
 export const account = (i: number) => `u${i}@bench.example`;
+/** Accounts with the default (slow) password hash, for Passport sign-ins. */
+export const slowAccount = (i: number) => `t${i}@bench.example`;
 
-async function signIn(port: number, email: string, version = 7): Promise<NsClient> {
-  const c = new NsClient({ host: HOST, port, versions: [version], timeoutMs: 60000 });
+async function signIn(port: number, email: string, version = 7, passport?: PassportOptions): Promise<NsClient> {
+  const c = new NsClient({ host: HOST, port, versions: [version], timeoutMs: 60000, passport });
   await c.connect();
   await c.login(email, PASSWORD);
   return c;
@@ -25,15 +28,18 @@ export interface LoginResult {
   latencyMs: Distribution;
 }
 
-/** N sign-ins at once: VER, INF, USR MD5 I, USR MD5 S until USR OK. */
-export async function loginScenario(port: number, n: number, offset = 0): Promise<LoginResult> {
+/**
+ * N sign-ins at once until USR OK: MSNP7 (VER, INF, USR MD5 I/S), or with
+ * `passport` MSNP11 (VER, CVR, USR TWN I, Nexus + login2.srf over HTTPS, USR TWN S).
+ */
+export async function loginScenario(port: number, n: number, offset = 0, passport?: PassportOptions, accountName = account): Promise<LoginResult> {
   const lat: number[] = [];
   const clients: NsClient[] = [];
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       const s = performance.now();
-      const c = await signIn(port, account(offset + i));
+      const c = await signIn(port, accountName(offset + i), passport ? 11 : 7, passport);
       lat.push(performance.now() - s);
       clients.push(c);
     }),

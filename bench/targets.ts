@@ -11,22 +11,26 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export interface Baseline {
   proc: ChildProcess;
   port: number;
+  httpsPort: number;
   stop(): Promise<void>;
 }
 
-export function startBaseline(): Promise<Baseline> {
+export function startBaseline(tls: { cert: string; key: string }): Promise<Baseline> {
   const proc = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, path.join(here, 'baseline.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BASELINE_TLS_CERT: tls.cert, BASELINE_TLS_KEY: tls.key },
   });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (\d+)/.exec(out);
-      if (m) {
+      const h = /https on (\d+)/.exec(out);
+      if (m && h) {
         resolve({
           proc,
           port: Number(m[1]),
+          httpsPort: Number(h[1]),
           stop: () =>
             new Promise((r) => {
               proc.once('exit', () => r());
@@ -46,6 +50,8 @@ export async function startMsnpd(dataDir: string, extra: Record<string, string> 
       MSNPD_HOST: '127.0.0.1',
       MSNPD_NS_PORT: '0',
       MSNPD_SB_PORT: '0',
+      MSNPD_HTTP_PORT: '0',
+      MSNPD_HTTPS_PORT: '0',
       MSNPD_CHALLENGES: 'off',
       MSNPD_LOG_LEVEL: 'warn',
       MSNPD_AUTH_TIMEOUT: '600',

@@ -135,3 +135,40 @@ describe('MSNP8-12 switchboard', () => {
 });
 
 void HOST;
+
+describe('what clients send through a switchboard', () => {
+  test('invitations, typing, nudges, winks, ink, custom emoticons, client caps: relayed unchanged', async () => {
+    const t = await startTestServer();
+    try {
+      await t.user('k1@example.com');
+      await t.user('k2@example.com');
+      const a = await t.login('k1@example.com', 11, { status: null });
+      const b = await t.login('k2@example.com', 9, { status: null });
+      await a.conn.request('ADC', ['FL', 'N=k2@example.com', 'F=x']);
+      await b.conn.request('ADD', ['FL', 'k1@example.com', 'x', '0']);
+      await a.setStatus('NLN');
+      await b.setStatus('NLN');
+      const sa = await a.openChat();
+      await sa.call('k2@example.com');
+      const { sb } = await b.acceptInvitation();
+      await sa.conn.expect('JOI');
+      const bodies: [string, 'U' | 'N' | 'A' | 'S', string][] = [
+        ['invitation', 'S', 'MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsinvite; charset=UTF-8\r\n\r\nApplication-Name: File Transfer\r\nApplication-GUID: {5D3E02AB-6190-11d3-BBBB-00C04F795683}\r\nInvitation-Command: INVITE\r\nInvitation-Cookie: 2\r\nApplication-File: a.txt\r\nApplication-FileSize: 3\r\n\r\n'],
+        ['typing', 'U', 'MIME-Version: 1.0\r\nContent-Type: text/x-msmsgscontrol\r\nTypingUser: k1@example.com\r\n\r\n\r\n'],
+        ['nudge', 'N', 'MIME-Version: 1.0\r\nContent-Type: text/x-msnmsgr-datacast\r\n\r\nID: 1\r\n\r\n'],
+        ['wink', 'N', 'MIME-Version: 1.0\r\nContent-Type: text/x-msnmsgr-datacast\r\n\r\nID: 2\r\nData: <msnobj Creator="k1@example.com" Type="8"/>\r\n\r\n'],
+        ['ink', 'N', 'MIME-Version: 1.0\r\nContent-Type: image/gif\r\n\r\nbase64:R0lGODlhAQABAAAAACw='],
+        ['emoticon', 'N', 'MIME-Version: 1.0\r\nContent-Type: text/x-mms-emoticon\r\n\r\n:-X\t<msnobj Creator="k1@example.com" Type="2"/>\t'],
+        ['caps', 'U', 'MIME-Version: 1.0\r\nContent-Type: text/x-clientcaps\r\n\r\nClient-Name: msnpd-test\r\n'],
+      ];
+      for (const [what, ack, body] of bodies) {
+        const tr = sa.send(body, ack);
+        const got = await sb.receive();
+        assert.equal(got.payload!.toString(), body, what);
+        if (ack === 'S') assert.equal((await sa.conn.expect('ACK')).args[0], String(tr));
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // receive messages.
 import { MsnpConnection, type Received } from './connection.js';
 
-export type AckType = 'U' | 'N' | 'A' | 'D';
+export type AckType = 'U' | 'N' | 'A' | 'D' | 'S';
 
 export class SbClient {
   chatId = '';

@@ -1,10 +1,11 @@
-// MSG t U|N|A|D len: relay a message to the other participants, byte for byte.
-// U: no answer; N: NAK on failure; A and D: ACK when delivered, else NAK.
+// MSG t U|N|A|D|S len: relay a message to the other participants, byte for
+// byte. U: no answer; N: NAK on failure; A and D: ACK when delivered, else
+// NAK; S (invitations from MSN 6+, yellows111 MSG page): ACK on success only.
 // P2P data (application/x-msnmsgrp2p) goes only to the P2P-Dest participant.
 import { trid } from '../../wire/command.js';
 import { ANY_VERSION, type SbCommand } from './util.js';
 
-const ACK_TYPES = new Set(['U', 'N', 'A', 'D']);
+const ACK_TYPES = new Set(['U', 'N', 'A', 'D', 'S']);
 const HEADER_END = Buffer.from('\r\n\r\n');
 const P2P_TYPE = /^content-type:\s*application\/x-msnmsgrp2p/im;
 const P2P_DEST = /^p2p-dest:\s*([^\r\n;]+)/im;
@@ -34,5 +35,6 @@ export const MSG: SbCommand = {
     const ok = r.delivered > 0 && !r.failed;
     if (ack === 'A' || ack === 'D') s.send(ok ? `ACK ${t}` : `NAK ${t}`);
     else if (ack === 'N' && !ok) s.send(`NAK ${t}`);
+    else if (ack === 'S' && ok) s.send(`ACK ${t}`);
   },
 };

@@ -10,6 +10,8 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log.js';
 import { normalisePath, type Router, type WebRequest, type WebResponse } from './router.js';
+import { alertRecord, sniff } from './tls/sniff.js';
+import { LegacyTlsConnection, legacyIdentity, type LegacyTlsIdentity } from './tls/legacy/server.js';
 
 /** Largest request body accepted (SOAP requests are a few KiB). */
 const MAX_BODY = 256 * 1024;
@@ -21,6 +23,10 @@ export interface WebServerOptions {
   log: Logger;
   /** PEM key and certificate chain for HTTPS. */
   tls: { key: string; cert: string };
+  /** Serve clients that offer only TLS 1.0 with 3DES/RC4 (Windows XP) with the legacy engine. */
+  legacyTls: boolean;
+  /** Milliseconds for a TLS handshake (ClientHello included). */
+  handshakeTimeoutMs?: number;
 }
 
 export class WebServer {
@@ -28,7 +34,10 @@ export class WebServer {
   private readonly tlsServer: tls.Server;
   private readonly listeners: net.Server[] = [];
 
+  private readonly legacyIdentity: LegacyTlsIdentity;
+
   constructor(private readonly opts: WebServerOptions) {
+    this.legacyIdentity = legacyIdentity(opts.tls.key, opts.tls.cert);
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
       void this.serve(req, res);
     });
@@ -52,9 +61,29 @@ export class WebServer {
     this.http.emit('connection', stream);
   }
 
-  /** A raw connection to the HTTPS port: hand it to a TLS engine. */
+  /** A raw connection to the HTTPS port: find out which TLS engine speaks the client's language. */
   tlsConnection(socket: net.Socket): void {
-    this.tlsServer.emit('connection', socket);
+    const timeoutMs = this.opts.handshakeTimeoutMs ?? 15_000;
+    sniff(socket, {
+      legacyEnabled: this.opts.legacyTls,
+      timeoutMs,
+      toNode: (s) => this.tlsServer.emit('connection', s),
+      toLegacy: (s, hello, rest) => {
+        this.opts.log.debug({ remote: s.remoteAddress, suites: hello.suites }, 'legacy TLS client');
+        new LegacyTlsConnection(s, hello, rest, {
+          identity: this.legacyIdentity,
+          handshakeTimeoutMs: timeoutMs,
+          onSecure: (stream) => this.secureConnection(stream),
+          onFailure: (reason) => this.opts.log.info({ remote: s.remoteAddress, reason }, 'legacy TLS handshake failed'),
+        });
+      },
+      refuse: (s, reason, remote) => {
+        this.opts.log.info({ remote, reason }, 'TLS connection refused');
+        if (!s.destroyed) s.end(alertRecord(40));
+        s.destroySoon?.();
+        setTimeout(() => s.destroy(), 2000).unref();
+      },
+    });
   }
 
   async listenHttp(host: string, port: number): Promise<number> {

@@ -15,6 +15,8 @@ export interface AccountOptions {
 }
 
 export const ACCOUNT_DELETED = 'account-deleted';
+/** Admin event: the password changed, so tickets issued under the old one must go. Payload `{ id }`. */
+export const PASSWORD_CHANGED = 'password-changed';
 
 /** Payload of the admin event written when an account is deleted. */
 export interface AccountDeletedEvent {
@@ -26,6 +28,8 @@ export interface AccountDeletedEvent {
 export class AccountService {
   /** Makes challenges for unknown accounts look like real ones, across restarts (no account probing). */
   private decoySecret: Promise<Buffer> | undefined;
+  /** A hash no password matches, checked for unknown addresses. */
+  private dummyHash: Promise<string> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -68,7 +72,11 @@ export class AccountService {
     const account = await this.store.getAccountByEmail(e);
     if (!account) throw new AccountInputError(`${e}: no such account`);
     const salt = this.opts.legacyMd5 ? newMd5Salt() : null;
-    await this.store.setPassword(account.id, await hashPassword(password, this.opts.scryptN), salt, salt ? md5Verifier(salt, password) : null);
+    const hash = await hashPassword(password, this.opts.scryptN);
+    await this.store.withTransaction(async (tx) => {
+      await tx.setPassword(account.id, hash, salt, salt ? md5Verifier(salt, password) : null);
+      await tx.appendAdminEvent(PASSWORD_CHANGED, { id: account.id });
+    });
   }
 
   /** Deletes the account; a running service learns of it through the admin event. */
@@ -115,7 +123,9 @@ export class AccountService {
   /** The account, if the password is right (HTTPS sign-ins). */
   async verifyPassword(email: string, password: string): Promise<Account | undefined> {
     const a = await this.get(email);
-    if (!a) return undefined;
-    return (await verifyPassword(password, a.passwordHash)) ? a : undefined;
+    // Unknown addresses cost the same slow hash, so timing does not tell who exists.
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'), this.opts.scryptN);
+    const ok = await verifyPassword(password, a ? a.passwordHash : await this.dummyHash);
+    return a && ok ? a : undefined;
   }
 }

@@ -121,7 +121,7 @@ export class ContactService {
     });
     if ('rlVersion' in result && result.rlVersion !== undefined) {
       this.bus.toAccount(contactId, {
-        type: 'reverse-list', op: 'add', email: this.lists.peek(ownerId)?.email ?? '', friendlyName: this.presence.get(ownerId)?.friendlyName ?? result.account.friendlyName,
+        type: 'reverse-list', op: 'add', email: this.lists.peek(ownerId)?.email ?? '', friendlyName: this.presence.get(ownerId)?.friendlyName ?? this.lists.peek(ownerId)?.friendlyName ?? '',
         version: result.rlVersion,
       });
     }

@@ -3,7 +3,7 @@
 // services and the gateway later) call into it and render its events.
 import type { Logger } from '../log.js';
 import { LIST_BITS, type ListName, type Store } from '../store/store.js';
-import { ACCOUNT_DELETED, AccountService, type AccountDeletedEvent, type AccountOptions } from './accounts.js';
+import { ACCOUNT_DELETED, AccountService, PASSWORD_CHANGED, type AccountDeletedEvent, type AccountOptions } from './accounts.js';
 import { ChatService, type ChatTimeouts } from './chats.js';
 import { systemClock, type Clock } from './clock.js';
 import { ContactService, DEFAULT_CONTACT_LIMITS, type ContactLimits } from './contacts.js';
@@ -74,6 +74,7 @@ export class Core {
       this.adminCursor = ev.id;
       try {
         if (ev.type === ACCOUNT_DELETED) this.applyAccountDeleted(ev.payload as unknown as AccountDeletedEvent);
+        else if (ev.type === PASSWORD_CHANGED) this.tickets.revokeAccount(Number(ev.payload.id));
       } catch (e) {
         this.log.error({ err: e, event: ev.type }, 'failed to apply an admin event');
       }
@@ -92,6 +93,7 @@ export class Core {
   private applyAccountDeleted(ev: AccountDeletedEvent): void {
     this.log.info({ email: ev.email }, 'account deleted: signing it out and removing it from lists');
     this.bus.toAccount(ev.id, { type: 'sign-out', reason: 'deleted' });
+    this.tickets.revokeAccount(ev.id);
     for (const entry of ev.entries) {
       const list = this.lists.peek(entry.ownerId);
       const c = list?.contacts.get(ev.id);

@@ -28,10 +28,13 @@ export type LoginOutcome = { ok: true; accountId: number; email: string } | { ok
 
 /** Live tickets one account may hold; the oldest goes first. */
 const MAX_PER_ACCOUNT = 16;
+/** Expired tickets are also refused when read; the sweep only frees memory. */
+const SWEEP_EVERY_MS = 60_000;
 
 export class TicketService {
   private readonly tickets = new Map<string, Entry>();
   private readonly byAccount = new Map<number, string[]>();
+  private nextSweep = 0;
 
   constructor(
     private readonly accounts: AccountService,
@@ -64,14 +67,22 @@ export class TicketService {
   }
 
   /**
-   * A notification-server sign-in with `t=…&p=…` (or a bare ticket): the
-   * account, if the ticket is live and has not signed anyone in yet.
+   * A notification-server sign-in with `t=…&p=…` (or a bare ticket) for
+   * `email`: the account, if the ticket is live, was issued to that address
+   * and has not signed anyone in yet. A ticket shown under another address
+   * is refused and stays usable by its owner.
    */
-  redeemForSignIn(token: string): { accountId: number; email: string } | undefined {
+  redeemForSignIn(token: string, email: string): { accountId: number; email: string } | undefined {
     const e = this.live(token);
-    if (!e || e.signedIn) return undefined;
+    if (!e || e.signedIn || e.email !== email) return undefined;
     e.signedIn = true;
     return { accountId: e.accountId, email: e.email };
+  }
+
+  /** Forgets every ticket of the account (password changed, account deleted). */
+  revokeAccount(accountId: number): void {
+    for (const t of this.byAccount.get(accountId) ?? []) this.tickets.delete(t);
+    this.byAccount.delete(accountId);
   }
 
   /** Any other use (web pages, offline messages): the account, while the ticket is live. */
@@ -80,13 +91,19 @@ export class TicketService {
     return e && { accountId: e.accountId, email: e.email };
   }
 
+  /** Drops expired tickets; cheap enough to run often, only does work once a minute. */
   sweep(): void {
     const now = this.now();
-    for (const [t, e] of this.tickets) if (e.expiresAt <= now) this.tickets.delete(t);
-    for (const [id, mine] of this.byAccount) {
-      const live = mine.filter((t) => this.tickets.has(t));
-      if (live.length === 0) this.byAccount.delete(id);
-      else this.byAccount.set(id, live);
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + SWEEP_EVERY_MS;
+    for (const [t, e] of this.tickets) {
+      if (e.expiresAt > now) continue;
+      this.tickets.delete(t);
+      const mine = this.byAccount.get(e.accountId);
+      if (!mine) continue;
+      const i = mine.indexOf(t);
+      if (i >= 0) mine.splice(i, 1);
+      if (mine.length === 0) this.byAccount.delete(e.accountId);
     }
   }
 

@@ -3,7 +3,7 @@
 // then presents in `USR t TWN S`. services.md §2, client-quirks.md "Passport 1.4".
 import type { Core } from '../core/core.js';
 import type { Logger } from '../log.js';
-import type { Router, WebRequest, WebResponse } from './router.js';
+import { onlySecure, type Router, type WebRequest, type WebResponse } from './router.js';
 
 /**
  * COMPAT: Pidgin 2.4.3 finds this header by a case-sensitive search for
@@ -73,7 +73,10 @@ export function passportRoutes(router: Router, core: Core, log: Logger): void {
       return failed(r.reason === 'throttled' ? 'Too many failed sign-ins. Try again later.' : 'The e-mail address or password is incorrect.');
     }
     const ticket = core.tickets.issue(r.accountId, r.email);
-    const ru = f.get('ru') ?? 'http://messenger.msn.com';
+    // The return URL is echoed only when it is a plain header-safe token: a CR/LF or a
+    // comma would split or corrupt the header the client parses.
+    const asked = f.get('ru');
+    const ru = asked !== undefined && /^[\x21-\x2b\x2d-\x7e]{1,512}$/.test(asked) ? asked : 'http://messenger.msn.com';
     return {
       status: 200,
       reason: 'OK',
@@ -86,7 +89,7 @@ export function passportRoutes(router: Router, core: Core, log: Logger): void {
       body: '',
     };
   };
-  router.on('GET', '/login2.srf', login2);
+  router.on('GET', '/login2.srf', onlySecure(login2));
   // Some clients (e.g. after a redirect) use the secure path of the same service.
-  router.on('GET', '/ppsecure/login2.srf', login2);
+  router.on('GET', '/ppsecure/login2.srf', onlySecure(login2));
 }

@@ -60,3 +60,11 @@ export function text(status: number, reason: string, body: string): WebResponse 
 export function xml(body: string, status = 200, reason?: string): WebResponse {
   return { status, reason, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body };
 }
+
+/**
+ * Credentials travel only over TLS: a request for a route that takes a
+ * password over plain HTTP gets a 403 before anything is read.
+ */
+export function onlySecure(handler: WebHandler): WebHandler {
+  return (req) => (req.secure ? handler(req) : text(403, 'Forbidden', 'sign-in is only served over HTTPS\n'));
+}

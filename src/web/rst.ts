@@ -8,7 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import type { Core } from '../core/core.js';
 import type { Logger } from '../log.js';
-import { xml, type Router, type WebRequest, type WebResponse } from './router.js';
+import { hasDtd } from '../core/client-xml.js';
+import { onlySecure, xml, type Router, type WebRequest, type WebResponse } from './router.js';
+
+/** Largest RST.srf request read (clients send 2-5 KiB). */
+export const MAX_RST_BODY = 16 * 1024;
 
 export interface TokenRequest {
   /** n of `Id="RSTn"` (position when absent). */
@@ -46,10 +50,20 @@ function textOf(n: unknown): string | undefined {
   return t === undefined ? '' : String(t);
 }
 
-/** A raw element's text, for clients that do not escape credentials (msn-pecan, aMSN). */
+/**
+ * A raw element's text, for clients that do not escape credentials (msn-pecan,
+ * aMSN): from the first opening tag to the first closing tag after it. Linear
+ * in the body (`[^<>]` stops each attempt at the next tag), so a body of
+ * thousands of unclosed tags costs no more than reading it.
+ */
 function rawText(body: string, local: string): string | undefined {
-  const m = new RegExp(`<(?:\\w+:)?${local}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:\\w+:)?${local}>`).exec(body);
-  return m?.[1];
+  const open = new RegExp(`<(?:\\w{1,32}:)?${local}(?:\\s[^<>]*)?>`, 'g');
+  const o = open.exec(body);
+  if (!o) return undefined;
+  const close = new RegExp(`</(?:\\w{1,32}:)?${local}>`, 'g');
+  close.lastIndex = o.index + o[0].length;
+  const c = close.exec(body);
+  return c ? body.slice(o.index + o[0].length, c.index) : undefined;
 }
 
 /** Escaped text is unescaped; text with a bare `<` or `&` was sent raw and is kept. */
@@ -182,7 +196,13 @@ export function rstFault(now: number): string {
 export function rstRoutes(router: Router, core: Core, log: Logger): void {
   const handle = async (req: WebRequest): Promise<WebResponse> => {
     const now = core.clock.now();
-    const r = parseRst(req.body.toString('utf8'));
+    const text = req.body.toString('utf8');
+    // A sign-in request is 2-5 KiB; DTDs (entity expansion) are never needed.
+    if (req.body.length > MAX_RST_BODY || hasDtd(text)) {
+      log.info({ remote: req.remoteAddress, bytes: req.body.length }, 'RST request refused: too large or with a DTD');
+      return xml(rstFault(now));
+    }
+    const r = parseRst(text);
     const outcome = r.username && r.password !== undefined ? await core.tickets.login(r.username, r.password, req.remoteAddress) : undefined;
     if (!outcome || !outcome.ok) {
       log.info({ email: r.username, remote: req.remoteAddress, reason: outcome?.reason ?? 'no credentials' }, 'RST sign-in refused');
@@ -200,5 +220,5 @@ export function rstRoutes(router: Router, core: Core, log: Logger): void {
       `</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;
     return xml(body);
   };
-  for (const path of ['/RST.srf', '/pp550/RST.srf', '/pp1100/RST.srf']) router.on('POST', path, handle);
+  for (const path of ['/RST.srf', '/pp550/RST.srf', '/pp1100/RST.srf']) router.on('POST', path, onlySecure(handle));
 }

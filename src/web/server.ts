@@ -39,7 +39,10 @@ export class WebServer {
   constructor(private readonly opts: WebServerOptions) {
     this.legacyIdentity = legacyIdentity(opts.tls.key, opts.tls.cert);
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
-      void this.serve(req, res);
+      this.serve(req, res).catch((e: unknown) => {
+        opts.log.error({ err: e, url: req.url }, 'web request failed');
+        res.destroy();
+      });
     });
     this.http.on('clientError', (_e, socket: Duplex) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -143,7 +146,13 @@ export class WebServer {
       this.opts.log.error({ err: e, url: req.url }, 'web request failed');
       answer = { status: 500, reason: 'Internal Server Error', headers: { 'Content-Type': 'text/plain' }, body: 'internal error\n' };
     }
-    send(res, answer, req.method === 'HEAD');
+    try {
+      send(res, answer, req.method === 'HEAD');
+    } catch (e) {
+      // A header value Node refuses: never let one request take the process down.
+      this.opts.log.error({ err: e, url: req.url }, 'web response failed');
+      res.destroy();
+    }
   }
 }
 

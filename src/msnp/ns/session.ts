@@ -3,7 +3,7 @@
 // negotiated version; commands live in ./commands.
 import type { EndpointEvent } from '../../core/events.js';
 import type { Command } from '../wire/command.js';
-import { MsnpSession } from '../session.js';
+import { MsnpSession, ProtocolError } from '../session.js';
 import type { Transport } from '../transport.js';
 import { traits, type VersionTraits } from '../versions.js';
 import { newChallenge } from '../challenges.js';
@@ -11,7 +11,7 @@ import { advertised, type NsContext } from './context.js';
 import { NS_COMMANDS } from './commands/index.js';
 import { rng } from './render/classic.js';
 import { bprPush, reverseList, serverRemoval } from './render/lists.js';
-import { fln, nln, ubxHead } from './render/presence.js';
+import { CLEARED_PERSONAL, fln, nln, ubxHead } from './render/presence.js';
 
 /** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
 export type NsState = 'new' | 'ver' | 'auth' | 'online';
@@ -84,13 +84,19 @@ export class NsSession extends MsnpSession<NsSession> {
   async signIn(accountId: number): Promise<{ email: string; friendlyName: string } | undefined> {
     const core = this.ctx.core;
     const list = await core.lists.retain(accountId);
-    if (!list) throw new Error(`account ${accountId} vanished during sign-in`);
+    if (!list) {
+      // Deleted since its credentials were checked (a ticket issued just before).
+      this.log.info({ accountId }, 'sign-in refused: the account no longer exists');
+      throw new ProtocolError(911, true);
+    }
     if (this.closed) {
       core.lists.release(accountId);
       return undefined;
     }
     this.account = { id: accountId, email: list.email };
     this.state = 'online';
+    // Challenged soon after sign-in whether or not the client ever sets a status.
+    this.nextChallengeAt = core.clock.now() + this.ctx.config.challengeDelay * 1000;
     core.bus.attach(this);
     const replaced = core.presence.signIn({
       accountId,
@@ -117,7 +123,7 @@ export class NsSession extends MsnpSession<NsSession> {
         this.sendPersonal(e.email, e.personal);
         return;
       case 'personal':
-        if (this.initialStatusSent) this.sendPersonal(e.email, e.personal);
+        if (this.initialStatusSent) this.sendPersonal(e.email, e.personal || CLEARED_PERSONAL);
         return;
       case 'reverse-list':
         if (this.synced) this.send(reverseList(t, e));
@@ -160,7 +166,7 @@ export class NsSession extends MsnpSession<NsSession> {
       this.close('idle');
       return;
     }
-    if (!this.v.challenge || cfg.challenges === 'off' || !this.initialStatusSent) return;
+    if (!this.v.challenge || cfg.challenges === 'off') return;
     if (this.challenge && now > this.challenge.deadline) {
       this.challenge = undefined;
       if (cfg.challenges === 'enforce') {

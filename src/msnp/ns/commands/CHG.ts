@@ -1,7 +1,8 @@
 // CHG: set one's status (MSNP8+: with client capabilities, MSNP9+: and a
 // display picture, the MSNObject). The first CHG of a session also lists
 // the contacts the user may see online (ILN, and from MSNP11 their personal
-// messages) and starts the challenge schedule (MSNP6+).
+// messages).
+import { msnObjectProblem } from '../../../core/client-xml.js';
 import { isStatus } from '../../../core/presence-types.js';
 import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
@@ -31,7 +32,11 @@ export const CHG: NsCommand = {
       if (!/^\d{1,10}$/.test(cmd.args[2]) || Number(cmd.args[2]) > 0xffffffff) throw new ProtocolError(201);
       caps = Number(cmd.args[2]);
       // `0` means "no picture" in later versions' convention.
-      if (s.v.presenceMsnObject && cmd.args[3] !== undefined && cmd.args[3] !== '0') msnObject = urlDecode(cmd.args[3]);
+      if (s.v.presenceMsnObject && cmd.args[3] !== undefined && cmd.args[3] !== '0') {
+        msnObject = urlDecode(cmd.args[3]);
+        // Relayed to every watcher's parser: one <msnobj/> element and nothing else.
+        if (msnObjectProblem(msnObject)) throw new ProtocolError(201);
+      }
     }
     const account = me(s);
     const core = s.ctx.core;
@@ -48,6 +53,5 @@ export const CHG: NsCommand = {
     }
     // COMPAT: the 2005 service sent the mail summary after the first presence burst (ns-msnp8-12 §3.6).
     if (s.v.sbs) s.sendWithPayload('MSG Hotmail Hotmail', MAIL_DATA);
-    s.nextChallengeAt = core.clock.now() + s.ctx.config.challengeDelay * 1000;
   },
 };

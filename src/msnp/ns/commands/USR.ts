@@ -43,8 +43,8 @@ export const USR: NsCommand = {
         accountId = await core.accounts.verifyMd5(s.pendingEmail, arg);
       } else {
         // The ticket is single use and bound to the account it was issued for.
-        const ticket = core.tickets.redeemForSignIn(arg);
-        if (ticket && ticket.email === s.pendingEmail) {
+        const ticket = core.tickets.redeemForSignIn(arg, s.pendingEmail);
+        if (ticket) {
           accountId = ticket.accountId;
           mspAuth = /(?:^|&)t=([^&]*)/.exec(arg)?.[1] ?? arg;
         }

@@ -1,6 +1,6 @@
 // UUX (MSNP11+): the personal message and current media, an XML document the
 // client writes; it is relayed to watchers (UBX) as written. `UUX t 0`.
-import { XMLValidator } from 'fast-xml-parser';
+import { personalMessageProblem } from '../../../core/client-xml.js';
 import { ProtocolError } from '../../session.js';
 import { me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
 
@@ -17,8 +17,8 @@ export const UUX: NsCommand = {
     needArgs(cmd, 2);
     const payload = cmd.payload ?? Buffer.alloc(0);
     const text = payload.toString('utf8');
-    // Watchers' clients parse it: only well-formed XML is passed on.
-    if (payload.length > MAX_DOCUMENT || (text.length > 0 && XMLValidator.validate(text) !== true)) throw new ProtocolError(201);
+    // Watchers' clients parse it: only one well-formed <Data> document without a DTD is passed on.
+    if (payload.length > MAX_DOCUMENT || personalMessageProblem(text)) throw new ProtocolError(201);
     s.ctx.core.presence.setPersonal(me(s).id, text);
     s.send(`UUX ${t} 0`);
   },

@@ -2,7 +2,7 @@
 // download, reverse-list and server-side removals, and phone-number pushes.
 import type { VersionTraits } from '../../versions.js';
 import { urlEncode } from '../../wire/urlcode.js';
-import { abchSync, listTimestamp } from './abch.js';
+import { abchSync } from './abch.js';
 import { classicSync, contactProperties, prop, type SyncData } from './classic.js';
 import { tweenerSync } from './tweener.js';
 
@@ -14,15 +14,14 @@ export function syncLines(t: VersionTraits, trid: number, d: SyncData): string[]
 }
 
 /**
- * The short answer when the client's cached list is current, or undefined
- * when it is not (MSNP2-9: one version; MSNP10+: two timestamps). A cache of
- * version 0 is never current (clients that cache nothing send 0).
+ * The short answer when the client's cached list is current (MSNP2-7 only),
+ * or undefined when the whole list must be sent. A cache of version 0 is
+ * never current (clients that cache nothing send 0). From MSNP8 the answer is
+ * always the full form with counts: COMPAT: Pidgin 2.4.3 disconnects on the
+ * two-field form (client-quirks.md "SYN for MSNP8+", ../shared/DECISIONS.md).
  */
 export function syncIfCurrent(t: VersionTraits, trid: number, version: number, cached: string[]): string | undefined {
-  if (t.abch) {
-    const ts = listTimestamp(version);
-    return cached[0] === ts && cached[1] === ts ? `SYN ${trid} ${ts} ${ts}` : undefined;
-  }
+  if (t.era !== 'classic') return undefined;
   return version !== 0 && cached[0] === String(version) ? `SYN ${trid} ${version}` : undefined;
 }
 

@@ -33,6 +33,9 @@ export function fln(email: string): string {
 }
 
 /** The UBX header for a personal message (the payload is the client's own XML); undefined before MSNP11. */
+/** What watchers get when a contact clears the message (an empty UBX leaves the old text shown). */
+export const CLEARED_PERSONAL = '<Data><PSM></PSM><CurrentMedia></CurrentMedia></Data>';
+
 export function ubxHead(t: VersionTraits, email: string): string | undefined {
   return t.personalMessage ? `UBX ${email}` : undefined;
 }

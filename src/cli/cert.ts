@@ -11,5 +11,6 @@ export function certCommand(program: Command): void {
       const c = loadConfig();
       const m = ensureCertificates({ dataDir: c.dataDir, publicHost: c.publicHost, certFile: c.tlsCert, keyFile: c.tlsKey });
       process.stdout.write(trustInstructions(m));
+      for (const w of m.warnings) process.stderr.write(`warning: ${w}\n`);
     });
 }

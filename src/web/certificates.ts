@@ -35,6 +35,24 @@ export interface TlsMaterial {
   caThumbprint: string | undefined;
   names: string[];
   created: boolean;
+  /** Problems the operator should hear about at start. */
+  warnings: string[];
+}
+
+/** The dNSName subtrees a CA certificate permits, or undefined when it has no Name Constraints (CAs made before 0.x). */
+export function caPermittedDomains(caPem: string): string[] | undefined {
+  const ext = forge.pki.certificateFromPem(caPem).getExtension('nameConstraints') as { value?: string } | undefined;
+  if (!ext?.value) return undefined;
+  const out: string[] = [];
+  const seq = forge.asn1.fromDer(ext.value);
+  for (const part of seq.value as forge.asn1.Asn1[]) {
+    if (part.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC || part.type !== 0) continue;
+    for (const sub of part.value as forge.asn1.Asn1[]) {
+      const base = (sub.value as forge.asn1.Asn1[])[0];
+      if (base && base.type === 2 && typeof base.value === 'string') out.push(base.value);
+    }
+  }
+  return out;
 }
 
 function subjectAltNames(names: string[]): { type: number; value?: string; ip?: string }[] {
@@ -53,7 +71,39 @@ function thumbprint(certPem: string): string {
   return createHash('sha1').update(Buffer.from(der, 'binary')).digest('hex').toUpperCase();
 }
 
-function makeCa(): { key: string; cert: string } {
+/**
+ * Domains the CA may sign for (Name Constraints, RFC 5280 4.2.1.10): whoever
+ * steals its key can then impersonate only these, not every site the client
+ * machines visit. Each base also covers its subdomains.
+ */
+export function permittedDomains(publicHost: string | undefined): string[] {
+  const bases = new Set<string>();
+  for (const n of MESSENGER_HOSTNAMES) {
+    const name = n.replace(/^\*\./, '');
+    const parts = name.split('.');
+    // msn.com, live.com, ...; single hosts elsewhere (svcs.microsoft.com, not microsoft.com).
+    bases.add(parts.length > 2 && !name.endsWith('.microsoft.com') ? parts.slice(-2).join('.') : name);
+  }
+  if (publicHost && net.isIP(publicHost) === 0) bases.add(publicHost.toLowerCase());
+  return [...bases].sort();
+}
+
+/** True when a dNSName constraint list permits `host` (the base itself or a subdomain). */
+export function domainPermitted(domains: readonly string[], host: string): boolean {
+  const h = host.toLowerCase().replace(/^\*\./, '');
+  return domains.some((d) => h === d || h.endsWith('.' + d));
+}
+
+/** NameConstraints with dNSName permitted subtrees only (IP addresses stay unconstrained). */
+function nameConstraints(domains: string[]): forge.asn1.Asn1 {
+  const { asn1 } = forge;
+  const subtrees = domains.map((d) =>
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, d)]),
+  );
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, subtrees)]);
+}
+
+function makeCa(publicHost: string | undefined): { key: string; cert: string } {
   const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -67,9 +117,14 @@ function makeCa(): { key: string; cert: string } {
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
   cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
+    // No intermediate CAs under it.
+    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
+    // Not critical, so a verifier that does not know the extension (Windows XP
+    // before SP3 is the worry) still accepts the CA; OpenSSL, NSS, GnuTLS and
+    // CryptoAPI enforce it either way.
+    { id: '2.5.29.30', critical: false, value: nameConstraints(permittedDomains(publicHost)) },
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) };
@@ -130,6 +185,7 @@ export function ensureCertificates(o: CertificateOptions): TlsMaterial {
       caThumbprint: undefined,
       names: [],
       created: false,
+      warnings: [],
     };
   }
   const dir = path.join(o.dataDir, 'tls');
@@ -137,7 +193,7 @@ export function ensureCertificates(o: CertificateOptions): TlsMaterial {
   const file = (n: string) => path.join(dir, n);
   let created = false;
   if (!fs.existsSync(file('ca.crt')) || !fs.existsSync(file('ca.key'))) {
-    const ca = makeCa();
+    const ca = makeCa(o.publicHost);
     fs.writeFileSync(file('ca.key'), ca.key, { mode: 0o600 });
     fs.writeFileSync(file('ca.crt'), ca.cert);
     created = true;
@@ -158,7 +214,16 @@ export function ensureCertificates(o: CertificateOptions): TlsMaterial {
     fs.writeFileSync(file('server.names'), wanted);
     created = true;
   }
+  const warnings: string[] = [];
+  const constrained = caPermittedDomains(ca.cert);
+  if (o.publicHost && net.isIP(o.publicHost) === 0 && constrained && !domainPermitted(constrained, o.publicHost)) {
+    warnings.push(
+      `MSNPD_PUBLIC_HOST ${o.publicHost} is outside the names the CA in ${dir} may sign for (it was made for another public host): ` +
+        'clients will refuse HTTPS under that name. Move ca.crt and ca.key away to make a new CA, then install the new ca.crt on the clients.',
+    );
+  }
   return {
+    warnings,
     key: fs.readFileSync(file('server.key'), 'utf8'),
     cert: fs.readFileSync(file('server.crt'), 'utf8'),
     caPath: file('ca.crt'),
@@ -183,6 +248,7 @@ export function trustInstructions(m: TlsMaterial): string {
     '    "Place all certificates in the following store" > Browse > Trusted Root Certification Authorities > Finish',
     'Messenger uses the system store (Internet Explorer settings); no browser restart is needed.',
     'Windows XP needs Service Pack 3 for the SHA-256 signatures these certificates carry.',
+    `The CA can only sign for the Messenger domains${m.caPath ? ' (and localhost, MSNPD_PUBLIC_HOST)' : ''}: its key cannot be used against other sites.`,
     '',
   ].join('\n');
 }

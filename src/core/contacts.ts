@@ -72,6 +72,27 @@ export class ContactService {
   ) {}
 
   /**
+   * One of the owner's contacts named by its GUID (MSNP10+, the address book)
+   * or its address. Reads the signed-in owner's cached list.
+   */
+  findContact(ownerId: number, ref: string): Contact | undefined {
+    const l = this.lists.peek(ownerId);
+    return l?.contactByGuid(ref) ?? l?.byEmail(ref.toLowerCase());
+  }
+
+  /**
+   * One of the owner's groups named by its GUID or, with `byName`, by its
+   * (decoded) name: COMPAT: MSN 7.0 sometimes sends the name (ns-msnp8-12 §3.17).
+   */
+  findGroup(ownerId: number, ref: string, byName?: string): Group | undefined {
+    const l = this.lists.peek(ownerId);
+    const g = l?.groupByGuid(ref);
+    if (g || byName === undefined) return g;
+    for (const x of l?.groups.values() ?? []) if (x.id !== 0 && x.name === byName) return x;
+    return undefined;
+  }
+
+  /**
    * Adds `email` to one of the owner's lists (FL, AL, BL). For FL with a group:
    * a contact already on FL joins that group.
    */

@@ -40,9 +40,8 @@ export const ADC: NsCommand = {
     if (list !== 'FL' && list !== 'AL' && list !== 'BL') throw new ProtocolError(201);
     if (list === 'FL' && f.c !== undefined) {
       // An existing forward contact into a group.
-      const owner = s.ctx.core.lists.peek(account.id);
-      const entry = owner?.contactByGuid(f.c);
-      const group = f.rest[0] ? owner?.groupByGuid(f.rest[0]) : undefined;
+      const entry = contacts.findContact(account.id, f.c);
+      const group = f.rest[0] ? contacts.findGroup(account.id, f.rest[0]) : undefined;
       if (!entry) throw new ProtocolError(216);
       if (!group) throw new ProtocolError(224);
       await core(s, () => contacts.add(account.id, 'FL', entry.email, group.id));
@@ -51,7 +50,7 @@ export const ADC: NsCommand = {
     const email = emailArg(f.n);
     if (f.f !== undefined && encodedLength(f.f) > MAX_NAME_BYTES) throw new ProtocolError(209);
     // Accepted in one step too (a group GUID after N= F=), though clients use two.
-    const group = list === 'FL' && f.rest[0] ? s.ctx.core.lists.peek(account.id)?.groupByGuid(f.rest[0]) : undefined;
+    const group = list === 'FL' && f.rest[0] ? contacts.findGroup(account.id, f.rest[0]) : undefined;
     if (list === 'FL' && f.rest[0] && !group) throw new ProtocolError(224);
     const r = await core(s, () => contacts.add(account.id, list, email, group?.id), { 'no-such-user': 208 });
     if (list !== 'FL') return s.send(`ADC ${t} ${list} N=${r.email}`);

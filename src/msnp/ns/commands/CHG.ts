@@ -7,13 +7,8 @@ import { isStatus } from '../../../core/presence-types.js';
 import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
 import { iln } from '../render/presence.js';
+import { initialMailData } from '../render/signin.js';
 import { ALL, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
-
-/** The Hotmail summary MSNP11-12 clients expect after sign-in: no mail, no offline messages. */
-const MAIL_DATA =
-  'MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsinitialmdatanotification; charset=UTF-8\r\n\r\n' +
-  'Mail-Data: <MD><E><I>0</I><IU>0</IU><O>0</O><OU>0</OU></E><Q><QTM>409600</QTM><QNM>204800</QNM></Q></MD>\r\n' +
-  'Inbox-URL: /cgi-bin/HoTMaiL\r\nFolders-URL: /cgi-bin/folders\r\nPost-URL: http://www.hotmail.com\r\n\r\n';
 
 export const CHG: NsCommand = {
   verb: 'CHG',
@@ -52,6 +47,7 @@ export const CHG: NsCommand = {
       }
     }
     // COMPAT: the 2005 service sent the mail summary after the first presence burst (ns-msnp8-12 §3.6).
-    if (s.v.sbs) s.sendWithPayload('MSG Hotmail Hotmail', MAIL_DATA);
+    const mail = initialMailData(s.v);
+    if (mail) s.sendWithPayload('MSG Hotmail Hotmail', mail);
   },
 };

@@ -31,12 +31,11 @@ export const REM: NsCommand = {
       return s.send(`REM ${t} PL ${email}`);
     }
     if (list === 'FL') {
-      const owner = s.ctx.core.lists.peek(account.id);
-      const entry = owner?.contactByGuid(cmd.args[2]!) ?? owner?.byEmail(cmd.args[2]!.toLowerCase());
+      const entry = contacts.findContact(account.id, cmd.args[2]!);
       if (!entry) throw new ProtocolError(216);
       let groupId: number | undefined;
       if (cmd.args[3] !== undefined) {
-        const g = owner!.groupByGuid(cmd.args[3]);
+        const g = contacts.findGroup(account.id, cmd.args[3]);
         if (!g) throw new ProtocolError(224);
         groupId = g.id;
       }

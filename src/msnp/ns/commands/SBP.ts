@@ -15,7 +15,7 @@ export const SBP: NsCommand = {
     const t = tridOf(cmd);
     needArgs(cmd, 3);
     const account = me(s);
-    const entry = s.ctx.core.lists.peek(account.id)?.contactByGuid(cmd.args[1]!);
+    const entry = s.ctx.core.contacts.findContact(account.id, cmd.args[1]!);
     if (!entry) throw new ProtocolError(216);
     if (encodedLength(cmd.args[3] ?? '') > MAX_NAME_BYTES) throw new ProtocolError(209);
     await core(s, () => s.ctx.core.contacts.touchContact(account.id, entry.email));

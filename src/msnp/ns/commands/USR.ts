@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { normaliseEmail } from '../../../core/email.js';
 import { ProtocolError } from '../../session.js';
-import { urlEncode } from '../../wire/urlcode.js';
 import { advertised } from '../context.js';
+import { profileMessage, usrOk } from '../render/signin.js';
 import type { NsSession } from '../session.js';
 import { ALL, needArgs, tridOf, type NsCommand } from './util.js';
 
@@ -56,13 +56,13 @@ export const USR: NsCommand = {
       }
       const me = await s.signIn(accountId);
       if (!me) return;
-      const name = urlEncode(me.friendlyName);
-      const v = s.v;
-      // MSNP2-5: email name; 6-7: + verified; 8-9: + verified, restricted; 10+: the name moves to PRP MFN.
-      const ok = v.abch ? `${me.email} 1 0` : v.auth === 'TWN' ? `${me.email} ${name} 1 0` : v.usrOkVerified ? `${me.email} ${name} 1` : `${me.email} ${name}`;
-      s.send(`USR ${t} OK ${ok}`);
-      if (v.sbs) s.send('SBS 0 null');
-      sendProfile(s, accountId, mspAuth);
+      s.send(usrOk(s.v, t, me.email, me.friendlyName));
+      if (s.v.sbs) s.send('SBS 0 null');
+      const profile = profileMessage(s.v, {
+        accountId, email: me.email, mspAuth, loginTime: Math.floor(core.clock.now() / 1000),
+        clientIp: s.transport.remoteAddress, clientPort: s.transport.remotePort,
+      });
+      s.sendWithPayload('MSG Hotmail Hotmail', profile);
       return;
     }
     throw new ProtocolError(201);
@@ -86,39 +86,4 @@ function redirect(s: NsSession, t: number): void {
  */
 export function twnChallenge(nowMs: number): string {
   return `lc=1033,id=507,tw=40,fs=1,ru=http%3A%2F%2Fmessenger%2Emsn%2Ecom,ct=${Math.floor(nowMs / 1000)},kpp=1,kv=5,ver=2.1.0173.1,tpf=${randomBytes(16).toString('hex')}`;
-}
-
-/** The login profile message (text/x-msmsgsprofile), sent right after USR OK. */
-function sendProfile(s: NsSession, accountId: number, mspAuth: string): void {
-  const v = s.v;
-  const loginTime = Math.floor(s.ctx.core.clock.now() / 1000);
-  const lines = ['MIME-Version: 1.0', 'Content-Type: text/x-msmsgsprofile; charset=UTF-8', `LoginTime: ${loginTime}`];
-  if (v.fullProfile) {
-    lines.push(
-      'EmailEnabled: 0',
-      'MemberIdHigh: 0',
-      `MemberIdLow: ${accountId}`,
-      'lang_preference: 1033',
-      `preferredEmail: ${s.account!.email}`,
-      'country: ',
-      'PostalCode: ',
-      'Gender: ',
-      'Kid: 0',
-      'Age: ',
-      'BDayPre: ',
-      'Birthday: ',
-      'Wallet: ',
-      'Flags: 1027',
-      'sid: 507',
-      'kv: 5',
-      `MSPAuth: ${mspAuth}`,
-    );
-  }
-  if (v.profileClientAddress) {
-    // ClientPort is written byte-swapped, as the original service did (vectors.md §7).
-    const port = s.transport.remotePort;
-    lines.push(`ClientIP: ${s.transport.remoteAddress}`, `ClientPort: ${((port & 0xff) << 8) | (port >> 8)}`);
-  }
-  if (v.abch) lines.push('ABCHMigrated: 1');
-  s.sendWithPayload('MSG Hotmail Hotmail', lines.join('\r\n') + '\r\n\r\n');
 }

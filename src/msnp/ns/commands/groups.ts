@@ -16,12 +16,9 @@ export function groupId(token: string | undefined): number {
 export function groupRef(s: NsSession, token: string | undefined): number {
   if (!s.v.abch) return groupId(token);
   if (token === undefined) throw new ProtocolError(201);
-  const list = s.ctx.core.lists.peek(me(s).id);
-  const byGuid = list?.groupByGuid(token);
-  if (byGuid && byGuid.id !== 0) return byGuid.id;
-  // COMPAT: MSN 7.0 sometimes sends the group's name instead of its id (ns-msnp8-12 §3.17).
-  const name = urlDecode(token);
-  for (const g of list?.groups.values() ?? []) if (g.id !== 0 && g.name === name) return g.id;
+  // Group 0 ("Other Contacts") is no group from MSNP10 on.
+  const g = s.ctx.core.contacts.findGroup(me(s).id, token, urlDecode(token));
+  if (g && g.id !== 0) return g.id;
   throw new ProtocolError(224);
 }
 

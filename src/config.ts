@@ -163,7 +163,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_SB_LONELY_TIMEOUT', 'seconds a switchboard with one participant stays open (default 300)'],
   ['MSNPD_ADMIN_POLL', 'seconds between checks for CLI changes while running (default 1)'],
   ['MSNPD_PING_INTERVAL', 'seconds announced in QNG (default 60)'],
-  ['MSNPD_MAX_CONNECTIONS_PER_IP', 'connections one address may hold at once; 0 = no limit (default 100)'],
+  ['MSNPD_MAX_CONNECTIONS_PER_IP', 'connections one address may hold at once on the MSNP listeners, and as many again on the web listeners; 0 = no limit (default 100)'],
   ['MSNPD_NS_COMMAND_RATE', 'commands per second a notification connection may send; 0 = no limit (default 20)'],
   ['MSNPD_NS_COMMAND_BURST', 'commands a notification connection may send in a burst (default 200)'],
   ['MSNPD_SB_COMMAND_RATE', 'commands (messages) per second on a switchboard connection; 0 = no limit (default 200)'],

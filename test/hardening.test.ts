@@ -4,6 +4,8 @@
 import { openPair } from './helpers/chat.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
+import { httpsRequest } from './helpers/https.js';
 import { ClientError, MsnpConnection } from '../src/client/connection.js';
 import { HOST, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.js';
 
@@ -78,6 +80,22 @@ describe('hardening', () => {
     const again = await MsnpConnection.connect(HOST, t.ns);
     assert.equal((await again.request('VER', ['MSNP7'])).args[1], 'MSNP7');
     again.destroy();
+  });
+
+  test('the web listeners count connections per address too; a refused one is closed at once', async () => {
+    const held: net.Socket[] = [];
+    const open = (port: number) =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(port, HOST, () => resolve(s));
+        s.on('error', reject);
+      });
+    for (let i = 0; i < 40; i++) held.push(await open(i % 2 ? t.server.ports.https! : t.server.ports.http!));
+    const refused = await open(t.server.ports.https!);
+    await new Promise<void>((resolve) => refused.on('close', () => resolve()));
+    for (const h of held) h.destroy();
+    await sleep(100);
+    const r = await httpsRequest(t.server.ports.https!, { path: '/rdr/pprdr.asp' });
+    assert.equal(r.status, 200);
   });
 
   test('password guessing: after MSNPD_LOGIN_FAILURES_PER_IP failures the address is refused', async () => {

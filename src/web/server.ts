@@ -9,6 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log.js';
+import { ConnectionCounter } from '../msnp/tcp.js';
 import { normalisePath, type Router, type WebRequest, type WebResponse } from './router.js';
 import { alertRecord, sniff } from './tls/sniff.js';
 import { LegacyTlsConnection, legacyIdentity, type LegacyTlsIdentity } from './tls/legacy/server.js';
@@ -27,6 +28,8 @@ export interface WebServerOptions {
   legacyTls: boolean;
   /** Milliseconds for a TLS handshake (ClientHello included). */
   handshakeTimeoutMs?: number;
+  /** Connections one address may hold open on the web listeners at once (0: no limit). */
+  maxConnectionsPerIp?: number;
 }
 
 export class WebServer {
@@ -35,9 +38,11 @@ export class WebServer {
   private readonly listeners: net.Server[] = [];
 
   private readonly legacyIdentity: LegacyTlsIdentity;
+  private readonly perIp: ConnectionCounter;
 
   constructor(private readonly opts: WebServerOptions) {
     this.legacyIdentity = legacyIdentity(opts.tls.key, opts.tls.cert);
+    this.perIp = new ConnectionCounter(opts.maxConnectionsPerIp ?? 0, opts.log);
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
       this.serve(req, res).catch((e: unknown) => {
         opts.log.error({ err: e, url: req.url }, 'web request failed');
@@ -105,6 +110,11 @@ export class WebServer {
   private async listen(host: string, port: number, onSocket: (s: net.Socket) => void): Promise<number> {
     const server = net.createServer({ noDelay: true }, (s) => {
       s.on('error', () => s.destroy());
+      // Counted from accept to close, so a flood of slow handshakes (RSA work
+      // for the legacy engine) from one address cannot starve the others.
+      const ip = (s.remoteAddress ?? '').replace(/^::ffff:/, '');
+      if (!this.perIp.add(ip)) return void s.destroy();
+      s.once('close', () => this.perIp.remove(ip));
       onSocket(s);
     });
     await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@
 // with a current cache; challenges for a client that never sets a status.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { lockAndKeyAnswer } from '../src/msnp/challenges.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { accountMaker, code, quiet } from './helpers/ns.js';
@@ -40,6 +41,27 @@ describe('MSNP8-12 error codes and list pushes', () => {
     const c9 = await t.login(a!, 9);
     await assert.rejects(c9.conn.request('ADD', ['AL', b!, b!]), code(219));
     await assert.rejects(c9.conn.request('ADD', ['BL', b!, b!]), code(215));
+  });
+
+  test('a full forward list: ADD (MSNP9) and ADC (MSNP11) get 210', async () => {
+    // 2000 forward entries (the limit), written straight to the store before the owner signs in.
+    const [owner, extra] = await users(2);
+    const store = t.server.core.store;
+    const filler = Array.from({ length: 2000 }, (_, i) => ({ email: `full${i}@example.com`, friendlyName: `F${i}`, passwordHash: 'x', md5Salt: null, md5Verifier: null }));
+    assert.deepEqual(await store.createAccounts(filler), []);
+    const ownerId = (await store.getAccountByEmail(owner!))!.id;
+    await store.withTransaction(async (tx) => {
+      for (const f of filler) {
+        const id = (await tx.getAccountByEmail(f.email))!.id;
+        await tx.putContact(ownerId, { contactId: id, email: f.email, friendlyName: f.friendlyName, lists: 1, guid: randomUUID(), groups: [] });
+      }
+    });
+    const c9 = await t.login(owner!, 9);
+    await assert.rejects(c9.conn.request('ADD', ['FL', extra!, extra!, '0']), code(210), 'MSNP9');
+    const c11 = await t.login(owner!, 11);
+    await assert.rejects(c11.conn.request('ADC', ['FL', `N=${extra}`, `F=${extra}`]), code(210), 'MSNP11');
+    // The other lists have their own limit.
+    assert.equal((await c11.conn.request('ADC', ['AL', `N=${extra}`])).args[1], 'AL');
   });
 
   test('PRP MFN: too long or with a line break 209 on MSNP10-12; below MSNP10 it is 715', async () => {

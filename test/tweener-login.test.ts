@@ -7,6 +7,7 @@ import { ClientError, MsnpConnection } from '../src/client/connection.js';
 import { passportTicket } from '../src/client/passport.js';
 import fs from 'node:fs';
 import { HOST, sharedTls, sleep, startTestServer, type TestServer } from './helpers/server.js';
+import { signInWithTicket } from './helpers/tickets.js';
 
 const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
@@ -63,17 +64,7 @@ describe('Passport sign-in, MSNP8-12', () => {
     await conn.closedByPeer();
   });
 
-  const signInWith = async (email: string, ticket: string, version = 9) => {
-    const conn = await MsnpConnection.connect(HOST, t.ns);
-    await conn.request('VER', [`MSNP${version}`]);
-    await conn.request('CVR', ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', '6.0.0602', 'MSMSGS', email]);
-    await conn.request('USR', ['TWN', 'I', email]);
-    try {
-      return await conn.request('USR', ['TWN', 'S', ticket]);
-    } finally {
-      conn.destroy();
-    }
-  };
+  const signInWith = (email: string, ticket: string) => signInWithTicket(t.ns, email, ticket);
 
   test('tickets: single sign-in, bound to the account, expiring', async () => {
     const other = await passportTicket(passport('login2'), 'ann@example.com', 'secret', 'lc=1033');

@@ -1,6 +1,7 @@
 // HTTPS requests against a test server, trusting its certificate authority,
 // and a raw view of what went over the wire.
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -15,8 +16,39 @@ export interface RawResponse {
   body: Buffer;
 }
 
+interface RequestOptions {
+  host?: string;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** Collects a response into a RawResponse. */
+function collect(res: http.IncomingMessage, resolve: (r: RawResponse) => void): void {
+  const parts: Buffer[] = [];
+  res.on('data', (d: Buffer) => parts.push(d));
+  res.on('end', () => {
+    const raw: [string, string][] = [];
+    for (let i = 0; i < res.rawHeaders.length; i += 2) raw.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+    resolve({
+      status: res.statusCode ?? 0,
+      statusLine: `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
+      rawHeaders: raw,
+      header: (n) => raw.find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1],
+      body: Buffer.concat(parts),
+    });
+  });
+}
+
+function send(req: http.ClientRequest, opts: RequestOptions, reject: (e: Error) => void): void {
+  req.on('error', reject);
+  if (opts.body !== undefined) req.write(opts.body);
+  req.end();
+}
+
 /** One HTTPS request (TLS verified against the test CA, SNI = `host`). */
-export function httpsRequest(port: number, opts: { host?: string; method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string }): Promise<RawResponse> {
+export function httpsRequest(port: number, opts: RequestOptions & { ca?: string }): Promise<RawResponse> {
   const ca = fs.readFileSync(opts.ca ?? sharedTls().ca);
   return new Promise((resolve, reject) => {
     const req = https.request(
@@ -30,25 +62,20 @@ export function httpsRequest(port: number, opts: { host?: string; method?: strin
         ca,
         agent: false,
       },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (d: Buffer) => parts.push(d));
-        res.on('end', () => {
-          const raw: [string, string][] = [];
-          for (let i = 0; i < res.rawHeaders.length; i += 2) raw.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
-          resolve({
-            status: res.statusCode ?? 0,
-            statusLine: `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
-            rawHeaders: raw,
-            header: (n) => raw.find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1],
-            body: Buffer.concat(parts),
-          });
-        });
-      },
+      (res) => collect(res, resolve),
     );
-    req.on('error', reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
+    send(req, opts, reject);
+  });
+}
+
+/** The same request over plain HTTP (the server's HTTP port). */
+export function httpRequest(port: number, opts: RequestOptions): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: HOST, port, method: opts.method ?? 'GET', path: opts.path, headers: { Host: opts.host ?? 'login.passport.com', ...(opts.headers ?? {}) }, agent: false },
+      (res) => collect(res, resolve),
+    );
+    send(req, opts, reject);
   });
 }
 

@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import { MsnpConnection, type Received } from '../src/client/connection.js';
 import { NsClient } from '../src/client/ns-client.js';
-import { SbClient } from '../src/client/sb-client.js';
 import { HOST, spawnServer, runCli, tempDir, testEnv, sleep, type ServerProcess } from './helpers/server.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

@@ -6,10 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { httpsRequest } from './helpers/https.js';
-import { ClientError, MsnpConnection } from '../src/client/connection.js';
+import { MsnpConnection } from '../src/client/connection.js';
 import { HOST, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.js';
+import { code } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
 describe('hardening', () => {
   let t: TestServer;

@@ -3,11 +3,10 @@
 // GTC/BLP, and the error codes of each.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientError } from '../src/client/connection.js';
 import type { NsClient } from '../src/client/ns-client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { code } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
 describe('lists', () => {
   let t: TestServer;

@@ -2,11 +2,11 @@
 // verbs, and challenges (CHL/QRY) under each policy.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientError, MsnpConnection } from '../src/client/connection.js';
+import { MsnpConnection } from '../src/client/connection.js';
 import { md5Answer } from '../src/msnp/challenges.js';
 import { HOST, sleep, startTestServer, type TestServer } from './helpers/server.js';
+import { code } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
 describe('other commands', () => {
   let t: TestServer;

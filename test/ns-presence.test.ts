@@ -2,24 +2,18 @@
 // HDN, and privacy (BLP, allow and block lists) deciding who sees what.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientError } from '../src/client/connection.js';
 import type { NsClient } from '../src/client/ns-client.js';
 import { sleep, startTestServer, type TestServer } from './helpers/server.js';
+import { code, quiet } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
 /** Nothing arrives for `c` beyond what a PNG round trip shows. */
-async function quiet(c: NsClient): Promise<string[]> {
-  c.conn.sendLine(['PNG']);
-  await c.conn.expect('QNG');
-  return c.conn.take().map((r) => r.line);
-}
 
 describe('presence', () => {
   let t: TestServer;
   let n = 0;
   /** Two fresh accounts with each other on FL (and AL), signed in with the given versions. */
-  const pair = async (va: number, vb: number, opts: { statusA?: string | null; statusB?: string | null } = {}) => {
+  const pair = async (va: number, vb: number) => {
     const a = `p${++n}a@example.com`;
     const b = `p${n}b@example.com`;
     await t.user(a, 'secret', 'Ann');

@@ -4,12 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { ClientError, MsnpConnection } from '../src/client/connection.js';
+import { MsnpConnection } from '../src/client/connection.js';
 import type { NsClient } from '../src/client/ns-client.js';
 import { SbClient } from '../src/client/sb-client.js';
 import { HOST, sleep, startTestServer, type TestServer } from './helpers/server.js';
+import { code } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
 describe('switchboard', () => {
   let t: TestServer;

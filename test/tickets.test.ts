@@ -4,12 +4,11 @@
 // changes the password or deletes the account while the service runs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientError } from '../src/client/connection.js';
 import type { Clock } from '../src/core/clock.js';
 import { runCli, startTestServer, testEnv, type TestServer } from './helpers/server.js';
 import { signInWithTicket, ticketFor } from './helpers/tickets.js';
+import { code } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
 /** Lets a test move the server's clock forward (tickets read it when checked). */
 function shiftableClock(t: TestServer): { advance(ms: number): void; restore(): void } {

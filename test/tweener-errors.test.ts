@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { lockAndKeyAnswer } from '../src/msnp/challenges.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { accountMaker, code, quiet } from './helpers/ns.js';
+import { accountMaker, code } from './helpers/ns.js';
 
 const nameOf = (e: string) => `Name%20${e.slice(1, e.indexOf('@'))}`;
 

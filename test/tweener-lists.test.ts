@@ -3,18 +3,12 @@
 // personal messages, and one account seen from clients of every version.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientError } from '../src/client/connection.js';
 import type { NsClient } from '../src/client/ns-client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { code, quiet } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function quiet(c: NsClient): Promise<string[]> {
-  c.conn.sendLine(['PNG']);
-  await c.conn.expect('QNG');
-  return c.conn.take().map((r) => r.line);
-}
 
 describe('MSNP8-12 lists and presence', () => {
   let t: TestServer;

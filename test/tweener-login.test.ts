@@ -3,13 +3,13 @@
 // each version expects.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientError, MsnpConnection } from '../src/client/connection.js';
+import { MsnpConnection } from '../src/client/connection.js';
 import { passportTicket } from '../src/client/passport.js';
 import fs from 'node:fs';
 import { HOST, sharedTls, sleep, startTestServer, type TestServer } from './helpers/server.js';
 import { signInWithTicket } from './helpers/tickets.js';
+import { code } from './helpers/ns.js';
 
-const code = (n: number) => (e: unknown) => e instanceof ClientError && e.code === n;
 
 describe('Passport sign-in, MSNP8-12', () => {
   let t: TestServer;

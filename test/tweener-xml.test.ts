@@ -78,7 +78,7 @@ describe('MSNP8-12: client XML relayed to watchers', () => {
       ['not XML', 'msnobj'],
     ];
     for (const v of [9, 10, 11, 12]) {
-      const { a, ca, watchers } = await watched(v, [9, 12]);
+      const { ca, watchers } = await watched(v, [9, 12]);
       for (const [what, obj] of bad) await assert.rejects(ca.conn.request('CHG', ['BSY', '268435456', encodeURIComponent(obj)]), code(201), `MSNP${v}: ${what}`);
       for (const w of watchers) assert.deepEqual(await quiet(w), [], `MSNP${v} -> MSNP${w.version} watcher`);
       assert.equal((await ca.conn.request('CHG', ['BSY', '268435456', encodeURIComponent(good)])).args[1], 'BSY');

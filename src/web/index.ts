@@ -38,7 +38,7 @@ export function bindProblem(e: unknown, variable: string, port: number, what: st
 export async function startWeb(config: Config, core: Core, log: Logger): Promise<RunningWeb> {
   const material = ensureCertificates({ dataDir: config.dataDir, publicHost: config.publicHost, certFile: config.tlsCert, keyFile: config.tlsKey });
   if (material.created) log.info({ ca: material.caPath }, 'made the local certificate authority / server certificate');
-  const server = new WebServer({ router: buildRouter(core, log.child({ server: 'web' })), log: log.child({ server: 'web' }), tls: material, legacyTls: config.tlsLegacy });
+  const server = new WebServer({ router: buildRouter(core, log.child({ server: 'web' })), log: log.child({ server: 'web' }), tls: material, legacyTls: config.tlsLegacy, handshakeTimeoutMs: config.tlsHandshakeTimeout * 1000 });
   const problems: string[] = [];
   let httpPort: number | undefined;
   let httpsPort: number | undefined;

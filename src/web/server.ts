@@ -49,7 +49,7 @@ export class WebServer {
     // there): Node's TLS serves them too (security level 0 allows TLS 1.0's
     // SHA-1 signatures). Modern clients still negotiate TLS 1.3 or 1.2.
     this.tlsServer = tls.createServer(
-      { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', handshakeTimeout: 15_000 },
+      { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', handshakeTimeout: opts.handshakeTimeoutMs ?? 15_000 },
       (s) => this.secureConnection(s),
     );
     this.tlsServer.on('tlsClientError', (e) => opts.log.debug({ err: e }, 'TLS handshake failed'));

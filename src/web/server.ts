@@ -33,6 +33,8 @@ export class WebServer {
   readonly http: http.Server;
   private readonly tlsServer: tls.Server;
   private readonly listeners: net.Server[] = [];
+  /** Every raw connection to a listener, until it closes. */
+  private readonly sockets = new Set<net.Socket>();
 
   private readonly legacyIdentity: LegacyTlsIdentity;
 
@@ -41,6 +43,13 @@ export class WebServer {
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
       void this.serve(req, res);
     });
+    // node:http starts its headersTimeout/requestTimeout checks (and the list
+    // closeAllConnections uses) on 'listening', which a server fed through
+    // 'connection' never emits: without this a client that sends part of a
+    // request head stays connected for ever. A connection that sends nothing
+    // at all is cut after the same 30 s of silence.
+    this.http.emit('listening');
+    this.http.setTimeout(30_000);
     this.http.on('clientError', (_e, socket: Duplex) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -95,12 +104,19 @@ export class WebServer {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    // Stop accepting, then end every connection (idle, mid-handshake or mid-request):
+    // the listeners' close callbacks wait for all of them.
+    const closed = Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    for (const s of this.sockets) s.destroy();
     this.http.closeAllConnections();
+    this.http.close(() => undefined);
+    await closed;
   }
 
   private async listen(host: string, port: number, onSocket: (s: net.Socket) => void): Promise<number> {
     const server = net.createServer({ noDelay: true }, (s) => {
+      this.sockets.add(s);
+      s.once('close', () => this.sockets.delete(s));
       s.on('error', () => s.destroy());
       onSocket(s);
     });

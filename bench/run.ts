@@ -12,6 +12,7 @@ import {
   account, slowAccount, setCompactor, fanoutScenarioBaseline, fanoutScenarioMsnpd, idleScenario, listScenario, loginScenario, PASSWORD,
   relayScenarioBaseline, relayScenarioMsnpd,
 } from './scenarios.js';
+import { legacyHandshakes, modernHandshakes } from './handshakes.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
 import { ensureCertificates } from '../src/web/certificates.js';
@@ -23,7 +24,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list', 'login,idle,relay,fanout,list')
+  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls', 'login,idle,relay,fanout,list,tls')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -33,6 +34,8 @@ const program = new Command()
   .option('--watchers <n>', 'watchers of the status change', '1000')
   .option('--rounds <n>', 'status changes in the fan-out scenario', '20')
   .option('--contacts <n>', 'contacts of the list scenario account', '1000')
+  .option('--handshakes <n>', 'HTTPS handshakes per measurement (tls scenario)', '1000')
+  .option('--handshake-concurrency <n>', 'handshakes in flight at once', '16')
   .option('--out <file>', 'JSON results file', path.join(resultsDir, 'latest.json'))
   .option('--profile <dir>', 'write a CPU profile of msnpd (node --cpu-prof) into this directory')
   .parse();
@@ -133,6 +136,24 @@ async function main() {
       const m = await listScenario(msnpd.ns, c, 5, first, first + 1);
       results.list = { msnpd: m };
       rows.push({ scenario: 'list', metric: `time to last LST ms (${c} contacts, p50)`, msnpd: m.timeToLastLstMs.p50, target: '' });
+    }
+    if (scenarios.has('tls')) {
+      const n = num('handshakes');
+      const conc = num('handshakeConcurrency');
+      const ca = fs.readFileSync(tls.caPath!);
+      log(`tls: ${n} handshakes each, ${conc} at a time: modern (msnpd, plain Node TLS), legacy 3DES and RC4 (msnpd)`);
+      await modernHandshakes(msnpdHttps, Math.min(100, n), conc, ca); // warm-up
+      await modernHandshakes(baseline.httpsPort, Math.min(100, n), conc, ca);
+      await legacyHandshakes(msnpdHttps, Math.min(100, n), conc, 0x000a, ca);
+      const m = await modernHandshakes(msnpdHttps, n, conc, ca);
+      const b = await modernHandshakes(baseline.httpsPort, n, conc, ca);
+      const des = await legacyHandshakes(msnpdHttps, n, conc, 0x000a, ca);
+      const rc4 = await legacyHandshakes(msnpdHttps, n, conc, 0x0005, ca);
+      results.tls = { modernMsnpd: m, modernNode: b, legacy3des: des, legacyRc4: rc4 };
+      rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.3 through the sniffing port', msnpd: m.perSecond, baseline: b.perSecond, ratio: m.perSecond / b.perSecond, target: '≥ 0.8× plain Node TLS', ok: m.perSecond / b.perSecond >= 0.8 });
+      rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.0 3DES-SHA (legacy engine)', msnpd: des.perSecond, baseline: b.perSecond, ratio: des.perSecond / b.perSecond, target: 'vs plain Node TLS 1.3' });
+      rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.0 RC4-SHA (legacy engine)', msnpd: rc4.perSecond, baseline: b.perSecond, ratio: rc4.perSecond / b.perSecond, target: 'vs plain Node TLS 1.3' });
+      rows.push({ scenario: 'https handshakes/s', metric: 'p99 latency ms (TLS 1.3 / 3DES)', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: `3DES p99 ${round(des.latencyMs.p99)} ms` });
     }
     if (scenarios.has('idle')) {
       const c = num('idle');

@@ -20,6 +20,8 @@ export interface Config {
   tlsKey: string | undefined;
   /** Serve Windows XP's TLS (1.0, RSA, 3DES/RC4) with the legacy engine on the HTTPS port. */
   tlsLegacy: boolean;
+  /** Seconds a client has to complete a TLS handshake on the HTTPS port (ClientHello included). */
+  tlsHandshakeTimeout: number;
   /** Seconds a Passport ticket stays valid. */
   ticketTtl: number;
   notifyPort: number;
@@ -141,6 +143,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_TLS_CERT', 'PEM certificate chain to use instead of the one msnpd makes (with MSNPD_TLS_KEY)'],
   ['MSNPD_TLS_KEY', 'PEM private key for MSNPD_TLS_CERT'],
   ['MSNPD_TLS_LEGACY', 'on/off: serve Windows XP clients (TLS 1.0 with 3DES/RC4) on the HTTPS port (default on)'],
+  ['MSNPD_TLS_HANDSHAKE_TIMEOUT', 'seconds a client has to complete a TLS handshake on the HTTPS port (default 15)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
   ['MSNPD_NOTIFY_PORT', 'notification port used in redirect mode (default 1865)'],
@@ -193,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     tlsCert: file(env, 'MSNPD_TLS_CERT'),
     tlsKey: file(env, 'MSNPD_TLS_KEY'),
     tlsLegacy: bool(env, 'MSNPD_TLS_LEGACY', true),
+    tlsHandshakeTimeout: int(env, 'MSNPD_TLS_HANDSHAKE_TIMEOUT', 15, 1, 3600),
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),
     challenges: oneOf(env, 'MSNPD_CHALLENGES', 'enforce', ['enforce', 'log', 'off'] as const),

@@ -39,7 +39,12 @@ export async function startWeb(config: Config, core: Core, log: Logger): Promise
   const material = ensureCertificates({ dataDir: config.dataDir, publicHost: config.publicHost, certFile: config.tlsCert, keyFile: config.tlsKey });
   if (material.created) log.info({ ca: material.caPath }, 'made the local certificate authority / server certificate');
   for (const w of material.warnings) log.warn(w);
-  const server = new WebServer({ router: buildRouter(core, log.child({ server: 'web' })), log: log.child({ server: 'web' }), tls: material, legacyTls: config.tlsLegacy,
+  const server = new WebServer({
+    router: buildRouter(core, log.child({ server: 'web' })),
+    log: log.child({ server: 'web' }),
+    tls: material,
+    legacyTls: config.tlsLegacy,
+    handshakeTimeoutMs: config.tlsHandshakeTimeout * 1000,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
   });
   const problems: string[] = [];

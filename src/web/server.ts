@@ -36,6 +36,8 @@ export class WebServer {
   readonly http: http.Server;
   private readonly tlsServer: tls.Server;
   private readonly listeners: net.Server[] = [];
+  /** Every raw connection to a listener, until it closes. */
+  private readonly sockets = new Set<net.Socket>();
 
   private readonly legacyIdentity: LegacyTlsIdentity;
   private readonly perIp: ConnectionCounter;
@@ -49,6 +51,13 @@ export class WebServer {
         res.destroy();
       });
     });
+    // node:http starts its headersTimeout/requestTimeout checks (and the list
+    // closeAllConnections uses) on 'listening', which a server fed through
+    // 'connection' never emits: without this a client that sends part of a
+    // request head stays connected for ever. A connection that sends nothing
+    // at all is cut after the same 30 s of silence.
+    this.http.emit('listening');
+    this.http.setTimeout(30_000);
     this.http.on('clientError', (_e, socket: Duplex) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -57,7 +66,7 @@ export class WebServer {
     // there): Node's TLS serves them too (security level 0 allows TLS 1.0's
     // SHA-1 signatures). Modern clients still negotiate TLS 1.3 or 1.2.
     this.tlsServer = tls.createServer(
-      { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', handshakeTimeout: 15_000 },
+      { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', handshakeTimeout: opts.handshakeTimeoutMs ?? 15_000 },
       (s) => this.secureConnection(s),
     );
     this.tlsServer.on('tlsClientError', (e) => opts.log.debug({ err: e }, 'TLS handshake failed'));
@@ -103,12 +112,19 @@ export class WebServer {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    // Stop accepting, then end every connection (idle, mid-handshake or mid-request):
+    // the listeners' close callbacks wait for all of them.
+    const closed = Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    for (const s of this.sockets) s.destroy();
     this.http.closeAllConnections();
+    this.http.close(() => undefined);
+    await closed;
   }
 
   private async listen(host: string, port: number, onSocket: (s: net.Socket) => void): Promise<number> {
     const server = net.createServer({ noDelay: true }, (s) => {
+      this.sockets.add(s);
+      s.once('close', () => this.sockets.delete(s));
       s.on('error', () => s.destroy());
       // Counted from accept to close, so a flood of slow handshakes (RSA work
       // for the legacy engine) from one address cannot starve the others.

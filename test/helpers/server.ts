@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { NsClient } from '../../src/client/ns-client.js';
 import { CLI, spawnMsnpd, type ServerProcess } from './process.js';
@@ -64,9 +64,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dir = tempDir()): Promise<TestServer> {
+/** `log`: a logger to read the server's log lines from (default: none). */
+export async function startTestServer(env: Record<string, string> = {}, dir = tempDir(), opts: { log?: Logger } = {}): Promise<TestServer> {
   const config = loadConfig(testEnv(dir, env));
-  const server = await startServer(config, silentLogger);
+  const server = await startServer(config, opts.log ?? silentLogger);
   const clients: NsClient[] = [];
   const t: TestServer = {
     server,

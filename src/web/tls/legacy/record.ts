@@ -62,16 +62,29 @@ export class CipherState {
     return createHmac(this.suite.mac, this.macKey).update(head).update(fragment).digest();
   }
 
-  /** The record body for `plaintext` (MAC appended, padded, encrypted). */
-  encrypt(type: number, plaintext: Buffer): Buffer {
+  /**
+   * The record body for `plaintext` (MAC appended, padded, encrypted).
+   * `fault` breaks it on purpose (the test client's misbehaviours): a MAC
+   * with one bit flipped, or CBC padding bytes that disagree with its length.
+   */
+  encrypt(type: number, plaintext: Buffer, fault?: 'mac' | 'padding'): Buffer {
     const mac = this.mac(type, plaintext);
     this.seq++;
+    if (fault === 'mac') mac[0]! ^= 0x01;
     if (this.rc4) return this.rc4.update(Buffer.concat([plaintext, mac]));
     const bs = this.suite.blockLength;
-    const padLen = bs - ((plaintext.length + mac.length + 1) % bs);
-    const pad = Buffer.alloc((padLen % bs) + 1, padLen % bs);
+    let padLen = (bs - ((plaintext.length + mac.length + 1) % bs)) % bs;
+    // A wrong padding byte needs at least one besides the length byte.
+    if (fault === 'padding' && padLen === 0) padLen = bs;
+    const pad = Buffer.alloc(padLen + 1, padLen);
+    if (fault === 'padding') pad[0]! ^= 0xff;
+    return this.encryptBlocks(Buffer.concat([plaintext, mac, pad]));
+  }
+
+  private encryptBlocks(data: Buffer): Buffer {
+    const bs = this.suite.blockLength;
     const c = createCipheriv('des-ede3-cbc', this.key, this.iv).setAutoPadding(false);
-    const out = Buffer.concat([c.update(Buffer.concat([plaintext, mac, pad])), c.final()]);
+    const out = Buffer.concat([c.update(data), c.final()]);
     this.iv = Buffer.from(out.subarray(out.length - bs));
     return out;
   }

@@ -3,7 +3,7 @@
 // decrypted block, the handshake carries on with a random secret and fails
 // later at Finished, the same way as with a wrong key. Node no longer offers
 // PKCS#1 v1.5 decryption (CVE-2023-46809), so the block is checked here.
-import { constants, privateDecrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { constants, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 
 export function decryptPreMaster(key: KeyObject, modulusBytes: number, encrypted: Buffer, clientVersion: number): Buffer {
   const fallback = randomBytes(48);
@@ -24,4 +24,11 @@ export function decryptPreMaster(key: KeyObject, modulusBytes: number, encrypted
   const m = em.subarray(k - 48);
   if (m.readUInt16BE(0) !== clientVersion) good = 0;
   return good ? Buffer.from(m) : fallback;
+}
+
+/** The client's side (the test client and the bench): a fresh pre-master secret and its PKCS#1 v1.5 encryption. */
+export function encryptPreMaster(serverKey: KeyObject, clientVersion: number): { preMaster: Buffer; encrypted: Buffer } {
+  const preMaster = randomBytes(48);
+  preMaster.writeUInt16BE(clientVersion, 0);
+  return { preMaster, encrypted: publicEncrypt({ key: serverKey, padding: constants.RSA_PKCS1_PADDING }, preMaster) };
 }

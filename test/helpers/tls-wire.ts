@@ -1,0 +1,97 @@
+// Talking to the HTTPS port below HTTP: gnutls-cli (an independent TLS 1.0
+// client with 3DES and RC4), raw bytes in and out, and the alert records the
+// server answers with.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { HOST } from './server.js';
+
+/** Where gnutls-cli is, or undefined (its tests skip). */
+export function findGnutlsCli(): string | undefined {
+  const r = spawnSync('sh', ['-c', 'command -v gnutls-cli'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
+/** gnutls priority strings for exactly one suite each: TLS 1.0, RSA key exchange, no compression. */
+export const GNUTLS_PRIORITY: Record<number, string> = {
+  0x000a: 'NONE:+VERS-TLS1.0:+RSA:+3DES-CBC:+SHA1:+COMP-NULL:+SIGN-ALL',
+  0x0005: 'NONE:+VERS-TLS1.0:+RSA:+ARCFOUR-128:+SHA1:+COMP-NULL:+SIGN-ALL',
+  0x0004: 'NONE:+VERS-TLS1.0:+RSA:+ARCFOUR-128:+MD5:+COMP-NULL:+SIGN-ALL',
+};
+
+/**
+ * One HTTP request through gnutls-cli (no SNI, the certificate verified
+ * against `ca`). The request goes to its standard input; stdin is closed once
+ * the response head has arrived, not before: gnutls-cli answers EOF on stdin
+ * with close_notify, and a TLS 1.0 server discards what it has not sent yet
+ * when it gets one (RFC 2246 §7.2.1). Returns the response (stdout) and
+ * gnutls-cli's own report (--logfile: certificate status, negotiated suite).
+ */
+export function gnutlsRequest(cli: string, port: number, priority: string, ca: string, request: string): Promise<{ code: number | null; response: string; log: string }> {
+  const logfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-gnutls-')), 'log');
+  const proc = spawn(cli, ['--priority', priority, '--disable-sni', '--x509cafile', ca, '--logfile', logfile, '-p', String(port), HOST], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let response = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => {
+    response += d.toString('latin1');
+    if (response.includes('\r\n\r\n')) proc.stdin.end();
+  });
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stdin.on('error', () => undefined);
+  proc.stdin.write(request);
+  const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+  return new Promise((resolve) => {
+    proc.on('close', (code) => {
+      clearTimeout(killer);
+      const log = fs.existsSync(logfile) ? fs.readFileSync(logfile, 'utf8') : '';
+      fs.rmSync(path.dirname(logfile), { recursive: true, force: true });
+      resolve({ code, response, log: log + stderr });
+    });
+  });
+}
+
+export interface RawExchange {
+  /** Everything the server sent. */
+  received: Buffer;
+  /** The server closed the connection before `waitMs`. */
+  closed: boolean;
+}
+
+/** Sends bytes to a fresh connection and collects the answer until the server closes it (or `waitMs` passes). */
+export function rawExchange(port: number, bytes: Buffer, waitMs: number): Promise<RawExchange> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    const s = net.connect({ host: HOST, port }, () => {
+      if (bytes.length > 0) s.write(bytes);
+    });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ received: Buffer.concat(parts), closed: false });
+    }, waitMs);
+    s.on('data', (d: Buffer) => parts.push(d));
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve({ received: Buffer.concat(parts), closed: true });
+    });
+  });
+}
+
+/** The TLS records in a byte stream (complete ones only). */
+export function records(bytes: Buffer): { type: number; body: Buffer }[] {
+  const out: { type: number; body: Buffer }[] = [];
+  for (let off = 0; off + 5 <= bytes.length; ) {
+    const len = bytes.readUInt16BE(off + 3);
+    if (off + 5 + len > bytes.length) break;
+    out.push({ type: bytes[off]!, body: bytes.subarray(off + 5, off + 5 + len) });
+    off += 5 + len;
+  }
+  return out;
+}
+
+/** A fatal alert record in TLS 1.0 framing: 15 03 01 00 02 02 <description>. */
+export function fatalAlert(description: number): Buffer {
+  return Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, description]);
+}

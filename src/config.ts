@@ -22,6 +22,8 @@ export interface Config {
   tlsLegacy: boolean;
   /** Seconds a client has to complete a TLS handshake on the HTTPS port (ClientHello included). */
   tlsHandshakeTimeout: number;
+  /** Seconds a web connection may stay silent. */
+  webIdleTimeout: number;
   /** Seconds a Passport ticket stays valid. */
   ticketTtl: number;
   notifyPort: number;
@@ -144,6 +146,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_TLS_KEY', 'PEM private key for MSNPD_TLS_CERT'],
   ['MSNPD_TLS_LEGACY', 'on/off: serve Windows XP clients (TLS 1.0 with 3DES/RC4) on the HTTPS port (default on)'],
   ['MSNPD_TLS_HANDSHAKE_TIMEOUT', 'seconds a client has to complete a TLS handshake on the HTTPS port (default 15)'],
+  ['MSNPD_WEB_IDLE_TIMEOUT', 'seconds a web (HTTP/HTTPS) connection may stay silent before it is closed; none lives longer than 4 times this (default 30)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
   ['MSNPD_NOTIFY_PORT', 'notification port used in redirect mode (default 1865)'],
@@ -197,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     tlsKey: file(env, 'MSNPD_TLS_KEY'),
     tlsLegacy: bool(env, 'MSNPD_TLS_LEGACY', true),
     tlsHandshakeTimeout: int(env, 'MSNPD_TLS_HANDSHAKE_TIMEOUT', 15, 1, 3600),
+    webIdleTimeout: int(env, 'MSNPD_WEB_IDLE_TIMEOUT', 30, 1, 3600),
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),
     challenges: oneOf(env, 'MSNPD_CHALLENGES', 'enforce', ['enforce', 'log', 'off'] as const),

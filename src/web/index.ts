@@ -45,6 +45,7 @@ export async function startWeb(config: Config, core: Core, log: Logger): Promise
     tls: material,
     legacyTls: config.tlsLegacy,
     handshakeTimeoutMs: config.tlsHandshakeTimeout * 1000,
+    idleTimeoutMs: config.webIdleTimeout * 1000,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
   });
   const problems: string[] = [];

@@ -28,6 +28,11 @@ export interface WebServerOptions {
   legacyTls: boolean;
   /** Milliseconds for a TLS handshake (ClientHello included). */
   handshakeTimeoutMs?: number;
+  /**
+   * Milliseconds a connection may stay silent (default 30 s); none lives
+   * longer than four times this (each carries one request: `Connection: close`).
+   */
+  idleTimeoutMs?: number;
   /** Connections one address may hold open on the web listeners at once (0: no limit). */
   maxConnectionsPerIp?: number;
 }
@@ -41,26 +46,31 @@ export class WebServer {
 
   private readonly legacyIdentity: LegacyTlsIdentity;
   private readonly perIp: ConnectionCounter;
+  private readonly idleMs: number;
 
   constructor(private readonly opts: WebServerOptions) {
     this.legacyIdentity = legacyIdentity(opts.tls.key, opts.tls.cert);
     this.perIp = new ConnectionCounter(opts.maxConnectionsPerIp ?? 0, opts.log);
+    this.idleMs = opts.idleTimeoutMs ?? 30_000;
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
       this.serve(req, res).catch((e: unknown) => {
         opts.log.error({ err: e, url: req.url }, 'web request failed');
         res.destroy();
       });
     });
-    // node:http starts its headersTimeout/requestTimeout checks (and the list
-    // closeAllConnections uses) on 'listening', which a server fed through
-    // 'connection' never emits: without this a client that sends part of a
-    // request head stays connected for ever. A connection that sends nothing
-    // at all is cut after the same 30 s of silence.
-    this.http.emit('listening');
-    this.http.setTimeout(30_000);
+    // Connections reach this server through 'connection' (it never listens
+    // itself), so node:http's header/request timeout checks never start. A
+    // connection silent for idleTimeoutMs is cut (the socket timeout), and none
+    // lives longer than four times that (see listen()), which bounds a client that
+    // trickles a request head. (Emitting 'listening' to start Node's checks
+    // was tried: on Node 20 its first check cancelled the idle timeout of TLS
+    // connections without closing them.)
+    this.http.setTimeout(this.idleMs);
     this.http.on('clientError', (_e, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
+      if (!socket.writable) return void socket.destroy();
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      // A peer that never closes its side is not waited for.
+      setTimeout(() => socket.destroy(), 5_000).unref();
     });
     // Windows Vista/7 clients speak TLS 1.0 with AES (1.1/1.2 are off by default
     // there): Node's TLS serves them too (security level 0 allows TLS 1.0's
@@ -124,7 +134,11 @@ export class WebServer {
   private async listen(host: string, port: number, onSocket: (s: net.Socket) => void): Promise<number> {
     const server = net.createServer({ noDelay: true }, (s) => {
       this.sockets.add(s);
-      s.once('close', () => this.sockets.delete(s));
+      const lifetime = setTimeout(() => s.destroy(), 4 * this.idleMs).unref();
+      s.once('close', () => {
+        clearTimeout(lifetime);
+        this.sockets.delete(s);
+      });
       s.on('error', () => s.destroy());
       // Counted from accept to close, so a flood of slow handshakes (RSA work
       // for the legacy engine) from one address cannot starve the others.

@@ -39,6 +39,8 @@ export class MsnpConnection extends EventEmitter {
 
   private constructor(readonly socket: net.Socket) {
     super();
+    // Each pending wait listens for 'close'; benchmarks keep dozens pending on one connection.
+    this.setMaxListeners(0);
     this.framer = new Framer(
       { maxLineBytes: 1 << 20, maxPayloadBytes: 1 << 24, payloadVerbs: SERVER_PAYLOAD_VERBS, lenientPayloads: true },
       {

@@ -16,7 +16,7 @@ program
   .addHelpText(
     'after',
     '\nConfiguration comes from environment variables (flags of `serve` override them):\n' +
-      CONFIG_VARIABLES.map(([k, d]) => `  ${k.padEnd(26)} ${d}`).join('\n') +
+      CONFIG_VARIABLES.map(([k, d]) => `  ${k.padEnd(Math.max(...CONFIG_VARIABLES.map(([n]) => n.length)))} ${d}`).join('\n') +
       '\n\nExamples:\n  msnpd serve                          run every listener, data in ./data\n' +
       '  msnpd user add alice@example.com secret --name Alice\n  msnpd user import accounts.txt\n',
   );

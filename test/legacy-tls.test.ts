@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import tls from 'node:tls';
 import fc from 'fast-check';
 import { pino } from 'pino';
@@ -16,8 +17,10 @@ import { HOST, sharedTls, startTestServer, type TestServer } from './helpers/ser
 import { fatalAlert, findGnutlsCli, GNUTLS_PRIORITY, gnutlsRequest, rawExchange, records } from './helpers/tls-wire.js';
 import { clientHelloRecord, LegacyTlsClient, sslv2ClientHello, TlsAlertError } from '../src/web/tls/legacy/client.js';
 import { prf } from '../src/web/tls/legacy/prf.js';
+import { parseClientHello, type ClientHello } from '../src/web/tls/clienthello.js';
+import { route, sniff } from '../src/web/tls/sniff.js';
 import { Rc4 } from '../src/web/tls/legacy/rc4.js';
-import { ALERT } from '../src/web/tls/legacy/record.js';
+import { ALERT, CONTENT, handshakeMessage, recordHeader } from '../src/web/tls/legacy/record.js';
 import { LEGACY_SUITES } from '../src/web/tls/legacy/suites.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 6_2002);
@@ -202,6 +205,57 @@ describe('legacy TLS 1.0 (Windows XP) on the HTTPS port', () => {
     assert.equal(await modernHealthy(port), 200);
   });
 
+  test('a complete modern ClientHello, then silence: Node\'s TLS gives up at the handshake timeout and the socket closes', async () => {
+    // TLS 1.2 with RSA-AES: Node answers with its flight and waits for the key exchange.
+    const r = await rawExchange(port, clientHelloRecord([0x002f], 0x0303), HANG);
+    assert.ok(r.closed, 'closed long before the connection lifetime cap (120 s here)');
+    assert.equal(records(r.received)[0]?.type, 22, 'Node answered the hello');
+    assert.ok(lines.some((l) => l.includes('TLS handshake failed')), 'a log line says why');
+    assert.equal(await modernHealthy(port), 200);
+  });
+
+  test('handshake messages the legacy engine cannot expect get an alert before they are read in full', async () => {
+    const hello = clientHelloRecord([0x000a]);
+    // A ClientKeyExchange announcing 64 KiB (an RSA one is the modulus plus two bytes), then nothing more.
+    const huge = await rawExchange(port, Buffer.concat([hello, Buffer.from([0x16, 0x03, 0x01, 0x00, 0x04, 0x10, 0x01, 0x00, 0x00])]), HANG);
+    assert.ok(huge.closed);
+    assert.ok(huge.received.subarray(-7).equals(fatalAlert(ALERT.decodeError)), huge.received.subarray(-7).toString('hex'));
+    // A record of another TLS version after the server chose TLS 1.0.
+    const v = await rawExchange(port, Buffer.concat([hello, Buffer.from([0x16, 0x03, 0x03, 0x00, 0x01, 0x10])]), HANG);
+    assert.ok(v.received.subarray(-7).equals(fatalAlert(ALERT.protocolVersion)), v.received.subarray(-7).toString('hex'));
+    // Handshake bytes after the ClientHello in its record.
+    const msg = clientHelloRecord([0x000a]).subarray(5);
+    const extra = Buffer.concat([msg, Buffer.from([0x10, 0x00, 0x00, 0x00])]);
+    const trailing = await rawExchange(port, Buffer.concat([Buffer.from([0x16, 0x03, 0x01, extra.length >> 8, extra.length & 0xff]), extra]), HANG);
+    assert.ok(trailing.received.equals(fatalAlert(ALERT.unexpectedMessage)), trailing.received.toString('hex'));
+    // RFC 5746 §3.6: renegotiation_info must be empty on a first handshake.
+    for (const [info, ok] of [[Buffer.from([0x00]), true], [Buffer.from([0x02, 0xaa, 0xbb]), false]] as const) {
+      const body = Buffer.concat([msg.subarray(4), Buffer.from([0x00, 4 + info.length, 0xff, 0x01, 0x00, info.length]), info]);
+      const m = handshakeMessage(1, body);
+      const r = await rawExchange(port, Buffer.concat([recordHeader(CONTENT.handshake, m.length), m]), HANG);
+      const types = records(r.received).map((x) => x.type);
+      if (ok) assert.deepEqual(types.slice(0, 1), [22], 'an empty renegotiation_info is welcome');
+      else assert.ok(r.received.equals(fatalAlert(ALERT.handshakeFailure)), r.received.toString('hex'));
+    }
+    assert.ok(lines.some((l) => l.includes('non-empty renegotiation_info')));
+  });
+
+  test('a ClientKeyExchange trickled one byte per record is reassembled and the handshake completes', async () => {
+    const c = new LegacyTlsClient(legacy({ suites: [0x000a], handshakeRecordSize: 1 }));
+    await c.handshake();
+    assert.match(await c.request(nexusRequest), /^HTTP\/1\.1 200 OK/);
+  });
+
+  test('close_notify from the client is answered with close_notify; a fatal alert mid-handshake is logged', async () => {
+    const c = await LegacyTlsClient.connect(legacy({ suites: [0x0005] }));
+    c.close();
+    await within(c.closed, 'close after close_notify');
+    assert.deepEqual(c.alerts, [{ level: 1, description: ALERT.closeNotify }]);
+    const r = await rawExchange(port, Buffer.concat([clientHelloRecord([0x000a]), fatalAlert(ALERT.badCertificate)]), HANG);
+    assert.ok(r.closed);
+    assert.ok(lines.some((l) => l.includes('legacy TLS handshake failed') && l.includes(`client sent fatal alert ${ALERT.badCertificate}`)));
+  });
+
   test(`fuzzed ClientHellos get an alert or a close, never a hang (FUZZ_SEED=${SEED})`, async () => {
     const base = fc.constantFrom(clientHelloRecord([0x000a, 0x0005, 0x0004]), clientHelloRecord([0x0004, 0x00ff]), sslv2ClientHello(0x0301, [0x000a, 0x0005], Buffer.alloc(16, 1)).record);
     const mutated = fc.oneof(
@@ -294,6 +348,60 @@ describe('RC4 and the TLS 1.0 PRF: known answers', () => {
       const b = pHash('sha1', secret.subarray(len - half), ls, 77);
       const expected = Buffer.from(a.map((x, i) => x ^ b[i]!));
       assert.deepEqual(prf(secret, 'key expansion', seed, 77), expected, `secret of ${len} bytes`);
+    }
+  });
+});
+
+describe('choosing the TLS engine from a ClientHello', () => {
+  const hello = (version: number, suites: number[]) => {
+    const r = parseClientHello(clientHelloRecord(suites, version));
+    assert.equal(r.kind, 'hello');
+    return (r as { hello: ClientHello }).hello;
+  };
+
+  test('TLS 1.2-only suites make a hello modern only when it offers TLS 1.2; DHE-only hellos are refused', () => {
+    // An XP-like TLS 1.0 hello that also lists GCM/SHA-256 suites Node cannot use at TLS 1.0.
+    assert.deepEqual(route(hello(0x0301, [0x009c, 0xc02f, 0x003c, 0x000a]), true), { engine: 'legacy', suite: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA' });
+    assert.deepEqual(route(hello(0x0303, [0x009c, 0x000a]), true), { engine: 'node' });
+    // Vista/7 with TLS 1.0 and AES-CBC: Node's TLS serves it.
+    assert.deepEqual(route(hello(0x0301, [0x002f, 0x000a]), true), { engine: 'node' });
+    assert.deepEqual(route(hello(0x0301, [0xc013]), true), { engine: 'node' });
+    // Node has no DH parameters: DHE alone is not something it can serve.
+    assert.equal(route(hello(0x0303, [0x0033, 0x0039, 0x009e]), true).engine, 'none');
+    assert.equal(route(hello(0x0300, [0x000a]), true).engine, 'none');
+  });
+
+  test('a client that resets mid-hello leaves nothing behind (no buffer, no timer, no listener)', async () => {
+    const refused: string[] = [];
+    let accepted: net.Socket | undefined;
+    const server = net.createServer((s) => {
+      accepted = s;
+      s.on('error', () => undefined);
+      sniff(s, {
+        legacyEnabled: true,
+        timeoutMs: 300,
+        toNode: () => refused.push('node'),
+        toLegacy: () => refused.push('legacy'),
+        refuse: (_s, reason) => refused.push(reason),
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, HOST, r));
+    try {
+      const c = net.connect((server.address() as net.AddressInfo).port, HOST);
+      c.on('error', () => undefined);
+      await new Promise<void>((r) => c.once('connect', r));
+      c.write(clientHelloRecord([0x000a]).subarray(0, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.ok(accepted, 'accepted');
+      assert.equal(accepted.listenerCount('data'), 1, 'sniffing');
+      c.resetAndDestroy();
+      await new Promise<void>((r) => (accepted!.destroyed ? r() : accepted!.once('close', () => r())));
+      assert.equal(accepted.listenerCount('data'), 0, 'the sniffer let go of the socket');
+      // Past the hello timeout: its timer was cleared, so nothing is refused late.
+      await new Promise((r) => setTimeout(r, 600));
+      assert.deepEqual(refused, []);
+    } finally {
+      server.close();
     }
   });
 });

@@ -79,7 +79,12 @@ export class WebServer {
       { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', handshakeTimeout: opts.handshakeTimeoutMs ?? 15_000 },
       (s) => this.secureConnection(s),
     );
-    this.tlsServer.on('tlsClientError', (e) => opts.log.debug({ err: e }, 'TLS handshake failed'));
+    // Node only reports a failed or timed-out handshake here; it does not close
+    // the socket itself, so a client that stalls mid-handshake would linger.
+    this.tlsServer.on('tlsClientError', (e, s) => {
+      opts.log.info({ remote: s.remoteAddress, reason: e.message }, 'TLS handshake failed');
+      s.destroy();
+    });
   }
 
   /** A decrypted connection from any TLS engine: serve HTTP on it. */
@@ -95,11 +100,12 @@ export class WebServer {
       legacyEnabled: this.opts.legacyTls,
       timeoutMs,
       toNode: (s) => this.tlsServer.emit('connection', s),
-      toLegacy: (s, hello, rest) => {
+      toLegacy: (s, hello, rest, remainingMs) => {
         this.opts.log.debug({ remote: s.remoteAddress, suites: hello.suites }, 'legacy TLS client');
         new LegacyTlsConnection(s, hello, rest, {
           identity: this.legacyIdentity,
-          handshakeTimeoutMs: timeoutMs,
+          // One deadline for the whole handshake, the ClientHello's wait included.
+          handshakeTimeoutMs: remainingMs,
           onSecure: (stream) => this.secureConnection(stream),
           onFailure: (reason) => this.opts.log.info({ remote: s.remoteAddress, reason }, 'legacy TLS handshake failed'),
         });

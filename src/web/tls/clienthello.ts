@@ -15,6 +15,10 @@ export interface ClientHello {
   extensions: number[];
   /** SNI host name, if sent. */
   serverName: string | undefined;
+  /** The renegotiation_info extension's body (RFC 5746), if sent. */
+  renegotiationInfo: Buffer | undefined;
+  /** Handshake bytes after the ClientHello in its last record (a well-behaved client sends none). */
+  trailing: number;
   /** The handshake message bytes as they enter the Finished hashes. */
   message: Buffer;
   /** Bytes of the stream the hello took (records included). */
@@ -84,6 +88,7 @@ function parseTlsHello(buf: Buffer): HelloResult {
     if (p > b.length || random.length !== 32) throw new Error('truncated');
     const extensions: number[] = [];
     let serverName: string | undefined;
+    let renegotiationInfo: Buffer | undefined;
     if (p + 2 <= b.length) {
       const extLen = b.readUInt16BE(p);
       p += 2;
@@ -96,10 +101,11 @@ function parseTlsHello(buf: Buffer): HelloResult {
         if (p + 4 + len > end) throw new Error('truncated extension');
         extensions.push(type);
         if (type === 0 && data.length >= 5 && data[2] === 0) serverName = data.subarray(5, 5 + data.readUInt16BE(3)).toString('latin1');
+        if (type === 0xff01) renegotiationInfo = Buffer.from(data);
         p += 4 + len;
       }
     }
-    return { kind: 'hello', hello: { version, random: Buffer.from(random), sessionId: Buffer.from(sessionId), suites, compression, extensions, serverName, message: Buffer.from(msg), consumed: off, sslv2: false } };
+    return { kind: 'hello', hello: { version, random: Buffer.from(random), sessionId: Buffer.from(sessionId), suites, compression, extensions, serverName, renegotiationInfo, message: Buffer.from(msg), consumed: off, trailing: have - need, sslv2: false } };
   } catch (e) {
     return { kind: 'invalid', reason: `malformed ClientHello: ${(e as Error).message}` };
   }
@@ -132,6 +138,6 @@ function parseV2Hello(buf: Buffer): HelloResult {
   challenge.copy(random, 32 - challenge.length);
   return {
     kind: 'hello',
-    hello: { version, random, sessionId: Buffer.alloc(0), suites, compression: [0], extensions: [], serverName: undefined, message: Buffer.from(m), consumed: 2 + len, sslv2: true },
+    hello: { version, random, sessionId: Buffer.alloc(0), suites, compression: [0], extensions: [], serverName: undefined, renegotiationInfo: undefined, message: Buffer.from(m), consumed: 2 + len, trailing: 0, sslv2: true },
   };
 }

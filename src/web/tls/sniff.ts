@@ -8,21 +8,27 @@ import { parseClientHello, type ClientHello } from './clienthello.js';
 import { chooseSuite } from './legacy/suites.js';
 
 /**
- * Cipher suites Node's TLS serves with an RSA certificate (TLS 1.3, ECDHE,
- * DHE and RSA with AES or ChaCha20): a client offering any of them is modern.
+ * Cipher suites Node's TLS serves with an RSA certificate at any TLS version:
+ * ECDHE-RSA and RSA key exchange with AES-CBC. (No DHE: the server has no
+ * DH parameters, so a client offering only DHE suites would be refused.)
  */
-export const MODERN_SUITES: ReadonlySet<number> = new Set([
-  0x1301, 0x1302, 0x1303, // TLS 1.3
-  0xc02f, 0xc030, 0xc013, 0xc014, 0xc027, 0xc028, 0xcca8, // ECDHE-RSA
-  0x009e, 0x009f, 0x0033, 0x0039, 0x0067, 0x006b, 0xccaa, // DHE-RSA
-  0x002f, 0x0035, 0x003c, 0x003d, 0x009c, 0x009d, // RSA with AES
-]);
+const MODERN_ANY_VERSION: readonly number[] = [0xc013, 0xc014, 0x002f, 0x0035];
+/** The ones Node serves only over TLS 1.2 or 1.3 (AEAD, SHA-256 MACs, the TLS 1.3 suites). */
+const MODERN_TLS12: readonly number[] = [0x1301, 0x1302, 0x1303, 0xc02f, 0xc030, 0xc027, 0xc028, 0xcca8, 0x003c, 0x003d, 0x009c, 0x009d];
+
+/** Suites that make a ClientHello of `version` modern: TLS 1.2-only suites count only when the client offers TLS 1.2 or later. */
+export function modernSuites(version: number): ReadonlySet<number> {
+  return version >= 0x0303 ? MODERN_FROM_TLS12 : MODERN_BEFORE_TLS12;
+}
+const MODERN_BEFORE_TLS12: ReadonlySet<number> = new Set(MODERN_ANY_VERSION);
+const MODERN_FROM_TLS12: ReadonlySet<number> = new Set([...MODERN_ANY_VERSION, ...MODERN_TLS12]);
 
 export type Route = { engine: 'node' } | { engine: 'legacy'; suite: string } | { engine: 'none'; reason: string };
 
 export function route(h: ClientHello, legacyEnabled: boolean): Route {
   if (h.version < 0x0301) return { engine: 'none', reason: `the client offers only SSL 3.0 or older (version 0x${h.version.toString(16)})` };
-  if (h.suites.some((s) => MODERN_SUITES.has(s))) return { engine: 'node' };
+  const modern = modernSuites(h.version);
+  if (h.suites.some((s) => modern.has(s))) return { engine: 'node' };
   const legacy = chooseSuite(h.suites);
   if (legacy && legacyEnabled) return { engine: 'legacy', suite: legacy.name };
   const offered = h.suites.map((s) => `0x${s.toString(16).padStart(4, '0')}`).join(',');
@@ -37,10 +43,11 @@ export function alertRecord(description: number): Buffer {
 
 export interface SniffOptions {
   legacyEnabled: boolean;
-  /** Time a client has to send its whole ClientHello. */
+  /** Time a client has for its whole handshake, ClientHello included. */
   timeoutMs: number;
   toNode(socket: net.Socket): void;
-  toLegacy(socket: net.Socket, hello: ClientHello, rest: Buffer): void;
+  /** `remainingMs`: what is left of `timeoutMs` for the rest of the handshake. */
+  toLegacy(socket: net.Socket, hello: ClientHello, rest: Buffer, remainingMs: number): void;
   refuse(socket: net.Socket, reason: string, remote: string): void;
 }
 
@@ -48,14 +55,18 @@ export interface SniffOptions {
 export function sniff(socket: net.Socket, o: SniffOptions): void {
   let buf: Buffer = Buffer.alloc(0);
   const remote = socket.remoteAddress ?? '';
+  const started = Date.now();
   const timer = setTimeout(() => finish(() => o.refuse(socket, 'no complete ClientHello in time', remote)), o.timeoutMs);
   const finish = (then: () => void) => {
     clearTimeout(timer);
     socket.off('data', onData);
     socket.off('end', onEnd);
+    socket.off('close', onClose);
     then();
   };
   const onEnd = () => finish(() => socket.destroy());
+  // A reset mid-hello ends with 'close' and no 'end': drop the buffer and timer now.
+  const onClose = () => finish(() => undefined);
   const onData = (d: Buffer) => {
     buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
     const r = parseClientHello(buf);
@@ -70,9 +81,10 @@ export function sniff(socket: net.Socket, o: SniffOptions): void {
         o.toNode(socket);
       });
     }
-    if (decision.engine === 'legacy') return finish(() => o.toLegacy(socket, r.hello, buf.subarray(r.hello.consumed)));
+    if (decision.engine === 'legacy') return finish(() => o.toLegacy(socket, r.hello, buf.subarray(r.hello.consumed), Math.max(1, o.timeoutMs - (Date.now() - started))));
     finish(() => o.refuse(socket, decision.reason, remote));
   };
   socket.on('data', onData);
   socket.on('end', onEnd);
+  socket.on('close', onClose);
 }

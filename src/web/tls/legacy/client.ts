@@ -23,6 +23,8 @@ export interface LegacyClientOptions {
   sslv2Hello?: boolean;
   /** PEM certificate authority the server's chain must lead to (no check without it). */
   ca?: string | Buffer;
+  /** Split the ClientKeyExchange and Finished into records of this many bytes (as a client may). */
+  handshakeRecordSize?: number;
   /** Misbehave: send a Finished whose verify_data is wrong. */
   wrongFinished?: boolean;
   /** Milliseconds to wait for any one thing from the server (default 10 s). */
@@ -128,10 +130,10 @@ export class LegacyTlsClient {
     if (this.opts.wrongFinished) verify[0]! ^= 0xff;
     const fin = handshakeMessage(HS.finished, verify);
     transcript.push(fin);
-    this.send(CONTENT.handshake, cke);
+    this.sendHandshake(cke);
     this.send(CONTENT.changeCipherSpec, Buffer.from([1]));
     this.writeState = new CipherState(suite, kb.clientMac, kb.clientKey, kb.clientIv);
-    this.send(CONTENT.handshake, fin);
+    this.sendHandshake(fin);
 
     const ccs = await this.next();
     if (ccs.kind !== 'ccs') throw this.unexpected(ccs, 'ChangeCipherSpec');
@@ -182,6 +184,11 @@ export class LegacyTlsClient {
 
   destroy(): void {
     this.socket.destroy();
+  }
+
+  private sendHandshake(message: Buffer): void {
+    const size = this.opts.handshakeRecordSize ?? message.length;
+    for (let off = 0; off < message.length; off += size) this.send(CONTENT.handshake, message.subarray(off, off + size));
   }
 
   private send(type: number, data: Buffer, fault?: 'mac' | 'padding'): void {

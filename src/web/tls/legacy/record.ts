@@ -155,27 +155,44 @@ export class RecordReader {
   }
 }
 
-/** Reassembles handshake messages, which may span or share records. */
+/**
+ * Reassembles handshake messages, which may span or share records. Fragments
+ * are kept apart until a message is whole, so a message trickled in many
+ * small records costs linear time, and the length limit is checked as soon
+ * as a message's header is in.
+ */
 export class HandshakeReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private parts: Buffer[] = [];
+  private total = 0;
 
   push(fragment: Buffer): void {
-    this.buf = Buffer.concat([this.buf, fragment]);
+    if (fragment.length === 0) return;
+    this.parts.push(fragment);
+    this.total += fragment.length;
   }
 
-  /** The next whole message (type, body and its raw bytes), 'too-large', or undefined. */
+  /** The next whole message (type, body and its raw bytes), 'too-large' when its length exceeds `max`, or undefined. */
   next(max: number): { type: number; body: Buffer; raw: Buffer } | 'too-large' | undefined {
-    if (this.buf.length < 4) return undefined;
-    const len = this.buf.readUIntBE(1, 3);
+    if (this.total < 4) return undefined;
+    if (this.parts[0]!.length < 4) this.flatten();
+    const len = this.parts[0]!.readUIntBE(1, 3);
     if (len > max) return 'too-large';
-    if (this.buf.length < 4 + len) return undefined;
-    const raw = Buffer.from(this.buf.subarray(0, 4 + len));
-    this.buf = this.buf.subarray(4 + len);
+    if (this.total < 4 + len) return undefined;
+    this.flatten();
+    const all = this.parts[0]!;
+    const raw = Buffer.from(all.subarray(0, 4 + len));
+    const rest = all.subarray(4 + len);
+    this.parts = rest.length > 0 ? [rest] : [];
+    this.total = rest.length;
     return { type: raw[0]!, body: raw.subarray(4), raw };
   }
 
   get buffered(): number {
-    return this.buf.length;
+    return this.total;
+  }
+
+  private flatten(): void {
+    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts, this.total)];
   }
 }
 

@@ -13,8 +13,10 @@ import { decryptPreMaster } from './rsa.js';
 import { chooseSuite, type LegacySuite } from './suites.js';
 
 const HS = { clientHello: 1, serverHello: 2, certificate: 11, serverHelloDone: 14, clientKeyExchange: 16, finished: 20 } as const;
-/** Largest handshake message accepted (a ClientKeyExchange is a few hundred bytes). */
-const MAX_HANDSHAKE = 16384;
+/** Largest renegotiating ClientHello read once the connection is open (it only gets a no_renegotiation warning). */
+const MAX_RENEGOTIATION_HELLO = 16384;
+/** Body length of a TLS 1.0 Finished message (RFC 2246 §7.4.9). */
+const FINISHED_LENGTH = 12;
 /** Plaintext per record we send (COMPAT: msn-pecan reads 8 KiB at a time, client-quirks.md). */
 const SEND_FRAGMENT = 8192;
 
@@ -143,6 +145,12 @@ export class LegacyTlsConnection {
     if (h.version < VERSION) return this.fail(ALERT.protocolVersion, `client offers only version ${h.version.toString(16)}`);
     if (!h.compression.includes(0)) return this.fail(ALERT.handshakeFailure, 'client offers no null compression');
     if (!this.suite) return this.fail(ALERT.handshakeFailure, 'no common cipher suite');
+    // Nothing may follow the ClientHello before our answer.
+    if (h.trailing > 0) return this.fail(ALERT.unexpectedMessage, 'handshake data after the ClientHello');
+    // RFC 5746 §3.6: on a first handshake the client's renegotiated_connection must be empty.
+    if (h.renegotiationInfo && !(h.renegotiationInfo.length === 1 && h.renegotiationInfo[0] === 0)) {
+      return this.fail(ALERT.handshakeFailure, 'non-empty renegotiation_info on the first handshake');
+    }
     this.transcript.push(h.message);
     // ServerHello: TLS 1.0, no session id (nothing to resume), the suite, no compression.
     const sh = Buffer.alloc(2 + 32 + 1 + 2 + 1);
@@ -173,6 +181,8 @@ export class LegacyTlsConnection {
       if (rec === undefined) break;
       if (rec === 'overflow') return this.fail(ALERT.recordOverflow, 'record too large');
       if (rec === 'garbage') return this.fail(ALERT.unexpectedMessage, 'not a TLS record');
+      // Every record after our ServerHello carries the version it chose.
+      if (rec.version !== VERSION) return this.fail(ALERT.protocolVersion, `record version 0x${rec.version.toString(16)} after choosing TLS 1.0`);
       let body = rec.body;
       if (this.readState) {
         const plain = this.readState.decrypt(rec.type, body);
@@ -190,10 +200,13 @@ export class LegacyTlsConnection {
       case CONTENT.alert:
         if (body.length !== 2) return this.fail(ALERT.decodeError, 'malformed alert');
         if (body[1] === ALERT.closeNotify) {
+          if (this.state !== 'open') return this.shutdown('client sent close_notify during the handshake', true);
+          // RFC 2246 §7.2.1: answer with our own close_notify, then close.
+          this.writeRecords(CONTENT.alert, Buffer.from([1, ALERT.closeNotify]));
           this.stream?.push(null);
           return this.shutdown('peer closed');
         }
-        if (body[0] === 2) return this.shutdown(`peer sent fatal alert ${body[1]}`);
+        if (body[0] === 2) return this.shutdown(`client sent fatal alert ${body[1]}`, true);
         return;
       case CONTENT.changeCipherSpec:
         if (this.state !== 'change-cipher' || body.length !== 1 || body[0] !== 1) return this.fail(ALERT.unexpectedMessage, 'unexpected ChangeCipherSpec');
@@ -203,7 +216,7 @@ export class LegacyTlsConnection {
       case CONTENT.handshake:
         this.handshake.push(body);
         for (;;) {
-          const m = this.handshake.next(MAX_HANDSHAKE);
+          const m = this.handshake.next(this.handshakeLimit());
           if (m === undefined) return;
           if (m === 'too-large') return this.fail(ALERT.decodeError, 'handshake message too large');
           this.handshakeMessage(m.type, m.body, m.raw);
@@ -215,6 +228,19 @@ export class LegacyTlsConnection {
         return;
       default:
         return this.fail(ALERT.unexpectedMessage, `record type ${type}`);
+    }
+  }
+
+  /** The longest handshake message the current state can expect. */
+  private handshakeLimit(): number {
+    switch (this.state) {
+      case 'key-exchange':
+        // The encrypted pre-master secret with its two-byte length.
+        return this.opts.identity.modulusBytes + 2;
+      case 'open':
+        return MAX_RENEGOTIATION_HELLO;
+      default:
+        return FINISHED_LENGTH;
     }
   }
 
@@ -235,7 +261,7 @@ export class LegacyTlsConnection {
     }
     if (this.state === 'finished' && type === HS.finished) {
       const expected = finishedData(this.master, 'client finished', Buffer.concat(this.transcript));
-      if (body.length !== 12 || !body.equals(expected)) return this.fail(ALERT.decryptError, 'wrong client Finished');
+      if (body.length !== FINISHED_LENGTH || !body.equals(expected)) return this.fail(ALERT.decryptError, 'wrong client Finished');
       this.transcript.push(raw);
       this.writeRecords(CONTENT.changeCipherSpec, Buffer.from([1]));
       this.writeState = this.pendingWrite;

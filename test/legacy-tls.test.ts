@@ -20,7 +20,7 @@ import { prf } from '../src/web/tls/legacy/prf.js';
 import { parseClientHello, type ClientHello } from '../src/web/tls/clienthello.js';
 import { route, sniff } from '../src/web/tls/sniff.js';
 import { Rc4 } from '../src/web/tls/legacy/rc4.js';
-import { ALERT, CONTENT, handshakeMessage, recordHeader } from '../src/web/tls/legacy/record.js';
+import { ALERT, CONTENT, handshakeMessage, recordHeader, RecordReader } from '../src/web/tls/legacy/record.js';
 import { LEGACY_SUITES } from '../src/web/tls/legacy/suites.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 6_2002);
@@ -238,6 +238,45 @@ describe('legacy TLS 1.0 (Windows XP) on the HTTPS port', () => {
       else assert.ok(r.received.equals(fatalAlert(ALERT.handshakeFailure)), r.received.toString('hex'));
     }
     assert.ok(lines.some((l) => l.includes('non-empty renegotiation_info')));
+    // RFC 5246 §7.4.1.4: an extension type at most once.
+    const twice = handshakeMessage(1, Buffer.concat([msg.subarray(4), Buffer.from([0x00, 10, 0xff, 0x01, 0x00, 0x01, 0x00, 0xff, 0x01, 0x00, 0x01, 0x00])]));
+    const rep = await rawExchange(port, Buffer.concat([recordHeader(CONTENT.handshake, twice.length), twice]), HANG);
+    assert.ok(rep.received.equals(fatalAlert(ALERT.handshakeFailure)), rep.received.toString('hex'));
+    assert.ok(lines.some((l) => l.includes('extension 0xff01 repeated')));
+  });
+
+  test('a ClientHello trickled one byte per TCP write is read whole and answered', async () => {
+    const hello = clientHelloRecord([0x000a]);
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const s = net.connect({ host: HOST, port, noDelay: true }, async () => {
+        for (const b of hello) {
+          s.write(Buffer.from([b]));
+          await new Promise((r) => setImmediate(r));
+        }
+      });
+      s.on('error', reject);
+      s.on('data', (d: Buffer) => {
+        s.destroy();
+        resolve(d);
+      });
+    });
+    assert.equal(received[0], CONTENT.handshake, 'the ServerHello flight');
+  });
+
+  test('records trickled or packed: the record reader returns each whole, in order', () => {
+    const r1 = Buffer.concat([recordHeader(CONTENT.handshake, 3), Buffer.from([1, 2, 3])]);
+    const r2 = Buffer.concat([recordHeader(CONTENT.alert, 2), Buffer.from([1, 0])]);
+    const reader = new RecordReader();
+    const got: number[][] = [];
+    for (const b of Buffer.concat([r1, r2, r1])) {
+      reader.push(Buffer.alloc(0));
+      reader.push(Buffer.from([b]));
+      for (let r = reader.next(); r !== undefined; r = reader.next()) got.push(typeof r === 'string' ? [-1] : [r.type, ...r.body]);
+    }
+    reader.push(Buffer.concat([r2, r1, r2]));
+    for (let r = reader.next(); r !== undefined; r = reader.next()) got.push(typeof r === 'string' ? [-1] : [r.type, ...r.body]);
+    assert.deepEqual(got, [[22, 1, 2, 3], [21, 1, 0], [22, 1, 2, 3], [21, 1, 0], [22, 1, 2, 3], [21, 1, 0]]);
+    assert.equal(reader.buffered, 0);
   });
 
   test('a ClientKeyExchange trickled one byte per record is reassembled and the handshake completes', async () => {
@@ -254,6 +293,25 @@ describe('legacy TLS 1.0 (Windows XP) on the HTTPS port', () => {
     const r = await rawExchange(port, Buffer.concat([clientHelloRecord([0x000a]), fatalAlert(ALERT.badCertificate)]), HANG);
     assert.ok(r.closed);
     assert.ok(lines.some((l) => l.includes('legacy TLS handshake failed') && l.includes(`client sent fatal alert ${ALERT.badCertificate}`)));
+    // A client refusing TLS 1.0 may send its alert in its own record version: read as the alert, not answered.
+    const alert12 = Buffer.from(fatalAlert(ALERT.protocolVersion));
+    alert12.writeUInt16BE(0x0303, 1);
+    const r12 = await rawExchange(port, Buffer.concat([clientHelloRecord([0x000a], 0x0303), alert12]), HANG);
+    assert.ok(r12.closed);
+    assert.deepEqual(records(r12.received).map((x) => x.type), [22], 'the server flight and no alert back');
+    assert.ok(lines.some((l) => l.includes(`client sent fatal alert ${ALERT.protocolVersion}`)));
+  });
+
+  test('a client leaving mid-request (close_notify before the body is in) is not logged as a server error', async () => {
+    const c = await LegacyTlsClient.connect(legacy({ suites: [0x000a] }));
+    const before = lines.length;
+    c.write('POST /RST.srf HTTP/1.1\r\nHost: login.live.com\r\nContent-Length: 100\r\n\r\n<Envelope>');
+    c.close();
+    await within(c.closed, 'close');
+    await new Promise((r) => setTimeout(r, 200));
+    const errors = lines.slice(before).filter((l) => (JSON.parse(l) as { level: number }).level >= 50);
+    assert.deepEqual(errors, []);
+    assert.equal(await modernHealthy(port), 200);
   });
 
   test(`fuzzed ClientHellos get an alert or a close, never a hang (FUZZ_SEED=${SEED})`, async () => {

@@ -169,6 +169,12 @@ export class WebServer {
     let answer: WebResponse;
     try {
       const body = await readBody(req);
+      if (body === 'aborted') {
+        // The client went away mid-request (a reset, or close_notify before
+        // the body was in): nobody to answer, nothing wrong on our side.
+        this.opts.log.debug({ url: req.url }, 'web client went away');
+        return void res.destroy();
+      }
       if (body === undefined) {
         answer = { status: 413, reason: 'Payload Too Large', body: '' };
       } else {
@@ -202,8 +208,9 @@ export class WebServer {
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/** The body; undefined when it is too large; 'aborted' when the client left before sending it all. */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined | 'aborted'> {
+  return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let size = 0;
     let tooBig = false;
@@ -213,7 +220,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
       else parts.push(d);
     });
     req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(parts)));
-    req.on('error', reject);
+    req.on('error', () => resolve('aborted'));
   });
 }
 

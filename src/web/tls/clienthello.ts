@@ -26,13 +26,14 @@ export interface ClientHello {
   sslv2: boolean;
 }
 
-export type HelloResult = { kind: 'hello'; hello: ClientHello } | { kind: 'need-more' } | { kind: 'invalid'; reason: string };
+/** `need-more` says how many bytes in all the stream must hold before another look is worth it. */
+export type HelloResult = { kind: 'hello'; hello: ClientHello } | { kind: 'need-more'; atLeast: number } | { kind: 'invalid'; reason: string };
 
 /** Largest ClientHello we wait for (a few KB in practice; TLS 1.3 ones with many extensions stay far below). */
 export const MAX_HELLO = 32 * 1024;
 
 export function parseClientHello(buf: Buffer): HelloResult {
-  if (buf.length < 1) return { kind: 'need-more' };
+  if (buf.length < 1) return { kind: 'need-more', atLeast: 1 };
   if (buf[0] === 0x16) return parseTlsHello(buf);
   if (buf[0]! & 0x80) return parseV2Hello(buf);
   return { kind: 'invalid', reason: 'not a TLS handshake' };
@@ -46,12 +47,12 @@ function parseTlsHello(buf: Buffer): HelloResult {
   let have = 0;
   let need = -1;
   while (need < 0 || have < need) {
-    if (buf.length < off + 5) return buf.length > MAX_HELLO ? { kind: 'invalid', reason: 'hello too large' } : { kind: 'need-more' };
+    if (buf.length < off + 5) return buf.length > MAX_HELLO ? { kind: 'invalid', reason: 'hello too large' } : { kind: 'need-more', atLeast: off + 5 };
     if (buf[off] !== 0x16) return { kind: 'invalid', reason: 'record is not a handshake' };
     if (buf[off + 1] !== 3) return { kind: 'invalid', reason: 'bad record version' };
     const len = buf.readUInt16BE(off + 3);
     if (len === 0 || len > 16384 + 2048) return { kind: 'invalid', reason: 'bad record length' };
-    if (buf.length < off + 5 + len) return off + 5 + len > MAX_HELLO ? { kind: 'invalid', reason: 'hello too large' } : { kind: 'need-more' };
+    if (buf.length < off + 5 + len) return off + 5 + len > MAX_HELLO ? { kind: 'invalid', reason: 'hello too large' } : { kind: 'need-more', atLeast: off + 5 + len };
     parts.push(buf.subarray(off + 5, off + 5 + len));
     have += len;
     off += 5 + len;
@@ -99,6 +100,8 @@ function parseTlsHello(buf: Buffer): HelloResult {
         const len = b.readUInt16BE(p + 2);
         const data = b.subarray(p + 4, p + 4 + len);
         if (p + 4 + len > end) throw new Error('truncated extension');
+        // RFC 5246 §7.4.1.4: no extension type twice.
+        if (extensions.includes(type)) throw new Error(`extension 0x${type.toString(16)} repeated`);
         extensions.push(type);
         if (type === 0 && data.length >= 5 && data[2] === 0) serverName = data.subarray(5, 5 + data.readUInt16BE(3)).toString('latin1');
         if (type === 0xff01) renegotiationInfo = Buffer.from(data);
@@ -113,10 +116,10 @@ function parseTlsHello(buf: Buffer): HelloResult {
 
 /** An SSLv2-compatible CLIENT-HELLO (two-byte header with the top bit set). */
 function parseV2Hello(buf: Buffer): HelloResult {
-  if (buf.length < 2) return { kind: 'need-more' };
+  if (buf.length < 2) return { kind: 'need-more', atLeast: 2 };
   const len = ((buf[0]! & 0x7f) << 8) | buf[1]!;
   if (len < 9 || len > 4096) return { kind: 'invalid', reason: 'bad SSLv2 record length' };
-  if (buf.length < 2 + len) return { kind: 'need-more' };
+  if (buf.length < 2 + len) return { kind: 'need-more', atLeast: 2 + len };
   const m = buf.subarray(2, 2 + len);
   if (m[0] !== 1) return { kind: 'invalid', reason: 'SSLv2 record is not CLIENT-HELLO' };
   const version = m.readUInt16BE(1);

@@ -53,7 +53,11 @@ export interface SniffOptions {
 
 /** Waits for the ClientHello on a fresh socket and routes it. */
 export function sniff(socket: net.Socket, o: SniffOptions): void {
-  let buf: Buffer = Buffer.alloc(0);
+  // Chunks are joined and parsed only once they can hold what the hello
+  // announced, so a hello trickled a byte at a time costs linear time.
+  let parts: Buffer[] = [];
+  let total = 0;
+  let atLeast = 1;
   const remote = socket.remoteAddress ?? '';
   const started = Date.now();
   const timer = setTimeout(() => finish(() => o.refuse(socket, 'no complete ClientHello in time', remote)), o.timeoutMs);
@@ -68,9 +72,16 @@ export function sniff(socket: net.Socket, o: SniffOptions): void {
   // A reset mid-hello ends with 'close' and no 'end': drop the buffer and timer now.
   const onClose = () => finish(() => undefined);
   const onData = (d: Buffer) => {
-    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+    parts.push(d);
+    total += d.length;
+    if (total < atLeast) return;
+    const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+    parts = [buf];
     const r = parseClientHello(buf);
-    if (r.kind === 'need-more') return;
+    if (r.kind === 'need-more') {
+      atLeast = r.atLeast;
+      return;
+    }
     if (r.kind === 'invalid') return finish(() => o.refuse(socket, r.reason, remote));
     const decision = route(r.hello, o.legacyEnabled);
     if (decision.engine === 'node') {

@@ -129,29 +129,46 @@ export class CipherState {
   }
 }
 
-/** Splits a byte stream into TLS records; refuses oversized ones. */
+/**
+ * Splits a byte stream into TLS records; refuses oversized ones. Chunks are
+ * kept apart until a record is whole, so a record trickled a byte at a time
+ * costs linear time.
+ */
 export class RecordReader {
-  private buf: Buffer = Buffer.alloc(0);
+  private parts: Buffer[] = [];
+  private total = 0;
 
   push(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (chunk.length === 0) return;
+    this.parts.push(chunk);
+    this.total += chunk.length;
   }
 
   /** The next complete record, 'overflow' for an impossible length, or undefined if more bytes are needed. */
   next(): { type: number; version: number; body: Buffer } | 'overflow' | 'garbage' | undefined {
-    if (this.buf.length < 5) return undefined;
-    const type = this.buf[0]!;
-    if (type < 20 || type > 23 || this.buf[1] !== 3) return 'garbage';
-    const len = this.buf.readUInt16BE(3);
+    if (this.total < 5) return undefined;
+    if (this.parts[0]!.length < 5) this.flatten();
+    const head = this.parts[0]!;
+    const type = head[0]!;
+    if (type < 20 || type > 23 || head[1] !== 3) return 'garbage';
+    const len = head.readUInt16BE(3);
     if (len > MAX_CIPHERTEXT) return 'overflow';
-    if (this.buf.length < 5 + len) return undefined;
-    const rec = { type, version: this.buf.readUInt16BE(1), body: Buffer.from(this.buf.subarray(5, 5 + len)) };
-    this.buf = this.buf.subarray(5 + len);
+    if (this.total < 5 + len) return undefined;
+    this.flatten();
+    const all = this.parts[0]!;
+    const rec = { type, version: all.readUInt16BE(1), body: Buffer.from(all.subarray(5, 5 + len)) };
+    const rest = all.subarray(5 + len);
+    this.parts = rest.length > 0 ? [rest] : [];
+    this.total = rest.length;
     return rec;
   }
 
   get buffered(): number {
-    return this.buf.length;
+    return this.total;
+  }
+
+  private flatten(): void {
+    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts, this.total)];
   }
 }
 

@@ -181,8 +181,10 @@ export class LegacyTlsConnection {
       if (rec === undefined) break;
       if (rec === 'overflow') return this.fail(ALERT.recordOverflow, 'record too large');
       if (rec === 'garbage') return this.fail(ALERT.unexpectedMessage, 'not a TLS record');
-      // Every record after our ServerHello carries the version it chose.
-      if (rec.version !== VERSION) return this.fail(ALERT.protocolVersion, `record version 0x${rec.version.toString(16)} after choosing TLS 1.0`);
+      // Every record after our ServerHello carries the version it chose. A
+      // client refusing TLS 1.0 may send its alert in its own version: that is
+      // read as the alert it is (OpenSSL's record layer does the same).
+      if (rec.version !== VERSION && rec.type !== CONTENT.alert) return this.fail(ALERT.protocolVersion, `record version 0x${rec.version.toString(16)} after choosing TLS 1.0`);
       let body = rec.body;
       if (this.readState) {
         const plain = this.readState.decrypt(rec.type, body);

@@ -12,7 +12,7 @@ import {
   account, slowAccount, setCompactor, fanoutScenarioBaseline, fanoutScenarioMsnpd, idleScenario, listScenario, loginScenario, PASSWORD,
   relayScenarioBaseline, relayScenarioMsnpd,
 } from './scenarios.js';
-import { legacyHandshakes, modernHandshakes } from './handshakes.js';
+import { compareHandshakes, legacyHandshake, modernHandshake } from './handshakes.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
 import { ensureCertificates } from '../src/web/certificates.js';
@@ -141,14 +141,15 @@ async function main() {
       const n = num('handshakes');
       const conc = num('handshakeConcurrency');
       const ca = fs.readFileSync(tls.caPath!);
-      log(`tls: ${n} handshakes each, ${conc} at a time: modern (msnpd, plain Node TLS), legacy 3DES and RC4 (msnpd)`);
-      await modernHandshakes(msnpdHttps, Math.min(100, n), conc, ca); // warm-up
-      await modernHandshakes(baseline.httpsPort, Math.min(100, n), conc, ca);
-      await legacyHandshakes(msnpdHttps, Math.min(100, n), conc, 0x000a, ca);
-      const m = await modernHandshakes(msnpdHttps, n, conc, ca);
-      const b = await modernHandshakes(baseline.httpsPort, n, conc, ca);
-      const des = await legacyHandshakes(msnpdHttps, n, conc, 0x000a, ca);
-      const rc4 = await legacyHandshakes(msnpdHttps, n, conc, 0x0005, ca);
+      log(`tls: ${n} handshakes each, ${conc} at a time, in 5 interleaved rounds: modern (msnpd, plain Node TLS), legacy 3DES and RC4 (msnpd)`);
+      const kinds = {
+        modern: modernHandshake(msnpdHttps, ca),
+        node: modernHandshake(baseline.httpsPort, ca),
+        des: legacyHandshake(msnpdHttps, 0x000a, ca),
+        rc4: legacyHandshake(msnpdHttps, 0x0005, ca),
+      };
+      await compareHandshakes(kinds, Math.min(100, n), conc, 1); // warm-up
+      const { modern: m, node: b, des, rc4 } = await compareHandshakes(kinds, n, conc);
       results.tls = { modernMsnpd: m, modernNode: b, legacy3des: des, legacyRc4: rc4 };
       rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.3 through the sniffing port', msnpd: m.perSecond, baseline: b.perSecond, ratio: m.perSecond / b.perSecond, target: '≥ 0.8× plain Node TLS', ok: m.perSecond / b.perSecond >= 0.8 });
       rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.0 3DES-SHA (legacy engine)', msnpd: des.perSecond, baseline: b.perSecond, ratio: des.perSecond / b.perSecond, target: 'vs plain Node TLS 1.3' });

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { httpsRequest } from './helpers/https.js';
 import { HOST, sharedTls, startTestServer, type TestServer } from './helpers/server.js';
-import { fatalAlert, findGnutlsCli, GNUTLS_PRIORITY, gnutlsRequest, rawExchange, records } from './helpers/tls-wire.js';
+import { ensureGnutlsCli, fatalAlert, GNUTLS_PRIORITY, gnutlsRequest, rawExchange, records } from './helpers/tls-wire.js';
 import { clientHelloRecord, LegacyTlsClient, sslv2ClientHello, TlsAlertError } from '../src/web/tls/legacy/client.js';
 import { prf } from '../src/web/tls/legacy/prf.js';
 import { parseClientHello, type ClientHello } from '../src/web/tls/clienthello.js';
@@ -72,10 +72,9 @@ describe('legacy TLS 1.0 (Windows XP) on the HTTPS port', () => {
   });
   after(() => t.stop());
 
-  const cli = findGnutlsCli();
   for (const suite of LEGACY_SUITES) {
-    test(`gnutls-cli, ${suite.name}, no SNI: Nexus and login2.srf`, async (tt) => {
-      if (!cli) return tt.skip('gnutls-cli not installed: apt-get install gnutls-bin (.ci/run does) to run the independent-client tests');
+    test(`gnutls-cli, ${suite.name}, no SNI: Nexus and login2.srf`, async () => {
+      const cli = await ensureGnutlsCli();
       const priority = GNUTLS_PRIORITY[suite.id]!;
       const nexus = await gnutlsRequest(cli, port, priority, ca, nexusRequest);
       assert.equal(nexus.code, 0, nexus.log);

@@ -8,10 +8,42 @@ import os from 'node:os';
 import path from 'node:path';
 import { HOST } from './server.js';
 
-/** Where gnutls-cli is, or undefined (its tests skip). */
-export function findGnutlsCli(): string | undefined {
+function whichGnutlsCli(): string | undefined {
   const r = spawnSync('sh', ['-c', 'command -v gnutls-cli'], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
+let gnutls: Promise<string> | undefined;
+
+/**
+ * Where gnutls-cli is. Where it is missing, the test setup installs Debian's
+ * gnutls-bin (as root, or through passwordless sudo) and says so; where it
+ * cannot, the tests that need it fail with what to install: the
+ * independent-client tests never pass by not running.
+ */
+export function ensureGnutlsCli(): Promise<string> {
+  gnutls ??= (async () => {
+    const found = whichGnutlsCli();
+    if (found) return found;
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo -n ';
+    process.stderr.write('# gnutls-cli is missing: installing Debian\'s gnutls-bin for the legacy TLS tests\n');
+    const install = `${sudo}apt-get install -y -qq gnutls-bin || { ${sudo}apt-get update -qq && ${sudo}apt-get install -y -qq gnutls-bin; }`;
+    const r = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const p = spawn('sh', ['-c', install], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      p.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      p.on('error', (e) => resolve({ code: null, output: String(e) }));
+      p.on('close', (code) => resolve({ code, output }));
+    });
+    const installed = whichGnutlsCli();
+    if (installed) return installed;
+    throw new Error(
+      `gnutls-cli is needed for the Windows XP TLS tests and could not be installed (${r.output.trim().split('\n').slice(-2).join(' / ') || `exit ${r.code}`}). ` +
+        'Install it (Debian/Ubuntu: apt-get install gnutls-bin; macOS: brew install gnutls) and run the tests again.',
+    );
+  })();
+  return gnutls;
 }
 
 /** gnutls priority strings for exactly one suite each: TLS 1.0, RSA key exchange, no compression. */

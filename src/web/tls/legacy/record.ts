@@ -130,86 +130,85 @@ export class CipherState {
 }
 
 /**
- * Splits a byte stream into TLS records; refuses oversized ones. Chunks are
- * kept apart until a record is whole, so a record trickled a byte at a time
- * costs linear time.
+ * Bytes received in pieces. Pieces are kept apart until a caller needs them
+ * joined, so input trickled a byte at a time costs linear time overall.
  */
-export class RecordReader {
+class ChunkQueue {
   private parts: Buffer[] = [];
-  private total = 0;
+  length = 0;
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.parts.push(chunk);
-    this.total += chunk.length;
+    this.length += chunk.length;
+  }
+
+  /** At least the first `n` bytes in one buffer (the caller checked `length >= n`). */
+  peek(n: number): Buffer {
+    if (this.parts[0]!.length < n) this.parts = [Buffer.concat(this.parts, this.length)];
+    return this.parts[0]!;
+  }
+
+  /** A copy of the first `n` bytes, removed from the queue. */
+  take(n: number): Buffer {
+    const all = this.peek(n);
+    const out = Buffer.from(all.subarray(0, n));
+    const rest = all.subarray(n);
+    this.parts = rest.length > 0 ? [rest, ...this.parts.slice(1)] : this.parts.slice(1);
+    this.length -= n;
+    return out;
+  }
+}
+
+/** Splits a byte stream into TLS records; refuses oversized ones as soon as their header is in. */
+export class RecordReader {
+  private readonly queue = new ChunkQueue();
+
+  push(chunk: Buffer): void {
+    this.queue.push(chunk);
   }
 
   /** The next complete record, 'overflow' for an impossible length, or undefined if more bytes are needed. */
   next(): { type: number; version: number; body: Buffer } | 'overflow' | 'garbage' | undefined {
-    if (this.total < 5) return undefined;
-    if (this.parts[0]!.length < 5) this.flatten();
-    const head = this.parts[0]!;
+    if (this.queue.length < 5) return undefined;
+    const head = this.queue.peek(5);
     const type = head[0]!;
     if (type < 20 || type > 23 || head[1] !== 3) return 'garbage';
     const len = head.readUInt16BE(3);
     if (len > MAX_CIPHERTEXT) return 'overflow';
-    if (this.total < 5 + len) return undefined;
-    this.flatten();
-    const all = this.parts[0]!;
-    const rec = { type, version: all.readUInt16BE(1), body: Buffer.from(all.subarray(5, 5 + len)) };
-    const rest = all.subarray(5 + len);
-    this.parts = rest.length > 0 ? [rest] : [];
-    this.total = rest.length;
-    return rec;
+    if (this.queue.length < 5 + len) return undefined;
+    const rec = this.queue.take(5 + len);
+    return { type, version: rec.readUInt16BE(1), body: rec.subarray(5) };
   }
 
   get buffered(): number {
-    return this.total;
-  }
-
-  private flatten(): void {
-    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts, this.total)];
+    return this.queue.length;
   }
 }
 
 /**
- * Reassembles handshake messages, which may span or share records. Fragments
- * are kept apart until a message is whole, so a message trickled in many
- * small records costs linear time, and the length limit is checked as soon
- * as a message's header is in.
+ * Reassembles handshake messages, which may span or share records; the
+ * length limit is checked as soon as a message's header is in.
  */
 export class HandshakeReader {
-  private parts: Buffer[] = [];
-  private total = 0;
+  private readonly queue = new ChunkQueue();
 
   push(fragment: Buffer): void {
-    if (fragment.length === 0) return;
-    this.parts.push(fragment);
-    this.total += fragment.length;
+    this.queue.push(fragment);
   }
 
   /** The next whole message (type, body and its raw bytes), 'too-large' when its length exceeds `max`, or undefined. */
   next(max: number): { type: number; body: Buffer; raw: Buffer } | 'too-large' | undefined {
-    if (this.total < 4) return undefined;
-    if (this.parts[0]!.length < 4) this.flatten();
-    const len = this.parts[0]!.readUIntBE(1, 3);
+    if (this.queue.length < 4) return undefined;
+    const len = this.queue.peek(4).readUIntBE(1, 3);
     if (len > max) return 'too-large';
-    if (this.total < 4 + len) return undefined;
-    this.flatten();
-    const all = this.parts[0]!;
-    const raw = Buffer.from(all.subarray(0, 4 + len));
-    const rest = all.subarray(4 + len);
-    this.parts = rest.length > 0 ? [rest] : [];
-    this.total = rest.length;
+    if (this.queue.length < 4 + len) return undefined;
+    const raw = this.queue.take(4 + len);
     return { type: raw[0]!, body: raw.subarray(4), raw };
   }
 
   get buffered(): number {
-    return this.total;
-  }
-
-  private flatten(): void {
-    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts, this.total)];
+    return this.queue.length;
   }
 }
 

@@ -1,6 +1,6 @@
 // Lists over MSNP2-7: SYN, LST, ADD/REM on FL/AL/BL with list versions,
 // reverse-list notifications, groups (MSNP7), phone numbers (MSNP5+), REA,
-// GTC/BLP, and the error codes of each.
+// GTC/BLP (MSNP2-12), and the error codes of each.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NsClient } from '../src/client/ns-client.js';
@@ -105,14 +105,15 @@ describe('lists', () => {
     c.close();
   });
 
-  test('GTC and BLP: new version, 218 for the current value, 201 for nonsense', async () => {
+  test('GTC and BLP: new version, the current value acknowledged (never 218), 201 for nonsense', async () => {
     const [a] = await users(1);
     const c = await t.login(a!, 7);
     assert.equal((await c.conn.request('GTC', ['N'])).args.slice(1).join(' '), '1 N');
-    await assert.rejects(c.conn.request('GTC', ['N']), code(218));
+    // The value already set: the normal reply, the list version unchanged.
+    assert.equal((await c.conn.request('GTC', ['N'])).args.slice(1).join(' '), '1 N');
     await assert.rejects(c.conn.request('GTC', ['X']), code(201));
     assert.equal((await c.conn.request('BLP', ['BL'])).args.slice(1).join(' '), '2 BL');
-    await assert.rejects(c.conn.request('BLP', ['BL']), code(218));
+    assert.equal((await c.conn.request('BLP', ['BL'])).args.slice(1).join(' '), '2 BL');
     await assert.rejects(c.conn.request('BLP', ['XL']), code(201));
     const s = await t.login(a!, 7, { sync: false, status: null });
     const sync = await s.sync(0);
@@ -120,6 +121,25 @@ describe('lists', () => {
     c.close();
     s.close();
   });
+
+  // COMPAT: msn-pecan (MSNP12) sends `BLP t AL` right after every sign-in, on an
+  // account that is already AL, and signs out on any error (client-quirks.md).
+  for (const version of [2, 5, 7, 8, 9, 10, 11, 12]) {
+    test(`MSNP${version}: BLP AL and GTC A on a new account get the normal reply and the session goes on`, async () => {
+      const [a] = await users(1);
+      const c = await t.login(a!, version);
+      const blp = await c.conn.request('BLP', ['AL']);
+      const gtc = await c.conn.request('GTC', ['A']);
+      // MSNP2-9 carry the (unchanged) list version; MSNP10+ carry none.
+      const expect = (v: string) => (version <= 9 ? `0 ${v}` : v);
+      assert.equal(blp.args.slice(1).join(' '), expect('AL'));
+      assert.equal(gtc.args.slice(1).join(' '), expect('A'));
+      c.conn.sendLine(['PNG']);
+      await c.conn.expect('QNG');
+      assert.equal(c.conn.closed, false);
+      c.close();
+    });
+  }
 
   test('REA: own name (watchers see it), a contact\'s name, errors', async () => {
     const [a, b] = await users(2);

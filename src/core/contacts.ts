@@ -216,7 +216,10 @@ export class ContactService {
     const watchers: [number, boolean][] = [];
     const version = await this.mutate([ownerId], async (tx) => {
       const owner = await this.mustRead(tx, ownerId);
-      if (owner.privacy === privacy) throw new CoreError('already-in-mode');
+      // COMPAT: msn-pecan 0.1.x (MSNP12) sends `BLP t AL` after every sign-in and
+      // signs out on any error: the current value is acknowledged, nothing moves
+      // (client-quirks.md; the official flows answer `BLP 8 AL` the same way).
+      if (owner.privacy === privacy) return owner.listVersion;
       for (const c of owner.contacts.values()) if (c.lists & LIST_BITS.RL) watchers.push([c.contactId, this.couldSee(ownerId, c.contactId)]);
       await tx.setPrivacy(ownerId, privacy);
       owner.privacy = privacy;
@@ -243,7 +246,7 @@ export class ContactService {
   async setAddPrompt(ownerId: number, prompt: AddPrompt): Promise<number> {
     return this.mutate([ownerId], async (tx) => {
       const owner = await this.mustRead(tx, ownerId);
-      if (owner.addPrompt === prompt) throw new CoreError('already-in-mode');
+      if (owner.addPrompt === prompt) return owner.listVersion; // as BLP above
       await tx.setAddPrompt(ownerId, prompt);
       owner.addPrompt = prompt;
       return this.bump(tx, owner);

@@ -15,7 +15,6 @@ export type CoreErrorKind =
   | 'too-many-groups'
   | 'cannot-remove-default-group'
   | 'invalid-name'
-  | 'already-in-mode'
   | 'invalid-property';
 
 export class CoreError extends Error {

@@ -16,7 +16,6 @@ const CODES: Record<CoreErrorKind, number> = {
   'too-many-groups': 223,
   'cannot-remove-default-group': 230,
   'invalid-name': 209,
-  'already-in-mode': 218,
   'invalid-property': 715,
 };
 

@@ -102,6 +102,21 @@ describe('Passport hardening', () => {
     assert.equal(ok.args[1], 'OK');
   });
 
+  test('RST.srf: a character reference naming no XML character in a credential is a SOAP fault, never a 500', async () => {
+    const post = (body: string) => httpsRequest(https, { host: 'login.live.com', method: 'POST', path: '/RST.srf', body });
+    for (const ref of ['&#99999999;', '&#x110000;', '&#xD800;', '&#0;', '&#1114112;', `&#${'9'.repeat(40)};`, `&#x${'F'.repeat(40)};`]) {
+      for (const body of [rstBody('hard@example.com', `se${ref}cret`), rstBody(`hard${ref}@example.com`, 'secret')]) {
+        const r = await post(body);
+        assert.equal(r.status, 200, ref);
+        assert.match(r.body.toString(), FAULT, ref);
+      }
+      assert.equal(parseRst(rstBody('a@b.c', `x${ref}`)).password, undefined, ref);
+    }
+    // The highest and the supplementary characters are still read.
+    assert.equal(parseRst(rstBody('a@b.c', 'a&#x10FFFF;&#128512;')).password, 'a\u{10FFFF}\u{1F600}');
+    await nexus();
+  });
+
   test('parseRst: credentials from the first opening tag to the first closing tag; raw < and & kept', () => {
     const soap = (u: string, p: string) => rstBody(u, p);
     assert.deepEqual([parseRst(soap('a@b.c', 'pw')).username, parseRst(soap('a@b.c', 'pw')).password], ['a@b.c', 'pw']);

@@ -66,22 +66,40 @@ function rawText(body: string, local: string): string | undefined {
   return c ? body.slice(o.index + o[0].length, c.index) : undefined;
 }
 
+/** Marks a credential whose escapes name no XML character (it cannot be anyone's name or password). */
+const INVALID = Symbol('invalid credential');
+
 /** Escaped text is unescaped; text with a bare `<` or `&` was sent raw and is kept. */
-function credential(raw: string | undefined): string | undefined {
+function credential(raw: string | undefined): string | undefined | typeof INVALID {
   if (raw === undefined) return undefined;
   const bare = /<|&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(raw);
   return bare ? raw : unescapeXml(raw);
 }
 
-function unescapeXml(s: string): string {
-  return s
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&#x([0-9a-fA-F]+);/g, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+/** A numeric character reference's character, if XML 1.0 allows it (§2.2 Char). */
+function charRef(n: number): string | undefined {
+  const ok = n === 0x9 || n === 0xa || n === 0xd || (n >= 0x20 && n <= 0xd7ff) || (n >= 0xe000 && n <= 0xfffd) || (n >= 0x10000 && n <= 0x10ffff);
+  return ok ? String.fromCodePoint(n) : undefined;
+}
+
+function unescapeXml(s: string): string | typeof INVALID {
+  let bad = false;
+  const ref = (n: number) => charRef(n) ?? ((bad = true), '');
+  const out = s
+    .replace(/&#(\d{1,10});|&#\d{11,};/g, (m, d: string | undefined) => (d === undefined ? ref(-1) : ref(Number(d))))
+    .replace(/&#x([0-9a-fA-F]{1,8});|&#x[0-9a-fA-F]{9,};/g, (m, h: string | undefined) => (h === undefined ? ref(-1) : ref(parseInt(h, 16))))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, '&');
+  return bad ? INVALID : out;
+}
+
+/** A credential from the raw text, else from the parsed tree; an invalid one counts as none. */
+function pick(raw: string | undefined | typeof INVALID, parsed: () => string | undefined): string | undefined {
+  if (raw === INVALID) return undefined;
+  return raw ?? parsed();
 }
 
 /** Reads an RST request by local names, tolerating unescaped credentials. */
@@ -95,8 +113,8 @@ export function parseRst(body: string): RstRequest {
   const env = child(doc, 'Envelope');
   // Credentials come from the raw text: msn-pecan and aMSN do not escape them
   // (passport-rst.md §3.2), and a lenient parser would cut them short.
-  const username = credential(rawText(body, 'Username')) ?? textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Username'));
-  const password = credential(rawText(body, 'Password')) ?? textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Password'));
+  const username = pick(credential(rawText(body, 'Username')), () => textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Username')));
+  const password = pick(credential(rawText(body, 'Password')), () => textOf(child(env, 'Header', 'Security', 'UsernameToken', 'Password')));
   const bodyNode = child(env, 'Body');
   const multi = child(bodyNode, 'RequestMultipleSecurityTokens');
   const rsts = [...children(multi, 'RequestSecurityToken'), ...children(bodyNode, 'RequestSecurityToken')];

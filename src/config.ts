@@ -72,6 +72,8 @@ export interface Config {
   partialTimeout: number;
   /** Failed sign-ins an address may make per 10 minutes before further tries are refused. */
   loginFailuresPerIp: number;
+  /** IPv6 clients count against the per-address limits per prefix of this length (128 = each address). */
+  ipv6Prefix: number;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +178,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_SB_COMMAND_BURST', 'commands a switchboard connection may send in a burst (default 1000)'],
   ['MSNPD_PARTIAL_TIMEOUT', 'seconds a command may take to arrive in full (slow senders) (default 30)'],
   ['MSNPD_LOGIN_FAILURES_PER_IP', 'failed sign-ins per address per 10 minutes before it is refused for a while (default 20)'],
+  ['MSNPD_IPV6_PREFIX', 'IPv6 clients count against the per-address limits per prefix of this length, as one subscriber holds a whole /64; 128 = each address (default 64)'],
 ];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -229,5 +232,6 @@ export function loadConfig(env: Env = process.env): Config {
     sbCommandBurst: int(env, 'MSNPD_SB_COMMAND_BURST', 1000, 1, 1_000_000),
     partialTimeout: int(env, 'MSNPD_PARTIAL_TIMEOUT', 30, 1, 86400),
     loginFailuresPerIp: int(env, 'MSNPD_LOGIN_FAILURES_PER_IP', 20, 1, 1_000_000),
+    ipv6Prefix: int(env, 'MSNPD_IPV6_PREFIX', 64, 1, 128),
   };
 }

@@ -4,7 +4,8 @@ import type net from 'node:net';
 import type { Config } from './config.js';
 import { Core } from './core/core.js';
 import type { Logger } from './log.js';
-import { ConnectionCounter, listenTcp } from './msnp/tcp.js';
+import { listenTcp } from './msnp/tcp.js';
+import { ConnectionCounter } from './net/connection-counter.js';
 import type { SessionLimits } from './msnp/session.js';
 import { NsSession } from './msnp/ns/session.js';
 import type { NsContext } from './msnp/ns/context.js';
@@ -45,6 +46,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     {
       accounts: { scryptN: config.scryptN, legacyMd5: config.legacyMd5 },
       loginFailuresPerIp: config.loginFailuresPerIp,
+      ipv6Prefix: config.ipv6Prefix,
       ticketTtlSeconds: config.ticketTtl,
       chats: {
         cookieTtlMs: config.cookieTtl * 1000,
@@ -68,7 +70,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   });
   const servers: net.Server[] = [];
   // One count across every listener: a client uses NS and SB connections alike.
-  const connectionsPerIp = new ConnectionCounter(config.maxConnectionsPerIp, log);
+  const connectionsPerIp = new ConnectionCounter(config.maxConnectionsPerIp, log, config.ipv6Prefix);
   const listeners: Listener[] = [];
   const ports = { ns: 0, sb: 0, notify: undefined as number | undefined };
 

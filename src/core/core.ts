@@ -18,6 +18,8 @@ export interface CoreOptions {
   accounts: AccountOptions;
   /** Failed sign-ins per address per 10 minutes before it is refused. */
   loginFailuresPerIp?: number;
+  /** Failed sign-ins from IPv6 count per prefix of this length. */
+  ipv6Prefix?: number;
   /** Lifetime of Passport tickets. */
   ticketTtlSeconds?: number;
   chats: ChatTimeouts;
@@ -52,7 +54,7 @@ export class Core {
     this.accounts = new AccountService(store, opts.accounts);
     this.presence = new PresenceService(this.bus, this.lists);
     this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
-    this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock);
+    this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock, opts.ipv6Prefix);
     this.tickets = new TicketService(this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 86400) * 1000, () => this.clock.now());
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats);
   }

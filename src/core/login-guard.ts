@@ -1,6 +1,8 @@
 // Slows password guessing: an address that fails to sign in too often within
 // a window is refused (without checking) until the window ends. Counted per
-// address rather than per account, so nobody can lock another user out.
+// address (IPv6: per prefix) rather than per account, so nobody can lock
+// another user out.
+import { addressKey, DEFAULT_IPV6_PREFIX } from '../net/address.js';
 import type { Clock } from './clock.js';
 
 export class LoginGuard {
@@ -10,23 +12,26 @@ export class LoginGuard {
     private readonly maxFailures: number,
     private readonly windowMs: number,
     private readonly clock: Clock,
+    private readonly ipv6Prefix = DEFAULT_IPV6_PREFIX,
   ) {}
 
   /** True while sign-ins from this address are refused. */
   blocked(ip: string): boolean {
-    const f = this.failures.get(ip);
+    const key = addressKey(ip, this.ipv6Prefix);
+    const f = this.failures.get(key);
     if (!f) return false;
     if (this.clock.now() - f.since > this.windowMs) {
-      this.failures.delete(ip);
+      this.failures.delete(key);
       return false;
     }
     return f.count >= this.maxFailures;
   }
 
   failed(ip: string): void {
+    const key = addressKey(ip, this.ipv6Prefix);
     const now = this.clock.now();
-    const f = this.failures.get(ip);
-    if (!f || now - f.since > this.windowMs) this.failures.set(ip, { count: 1, since: now });
+    const f = this.failures.get(key);
+    if (!f || now - f.since > this.windowMs) this.failures.set(key, { count: 1, since: now });
     else f.count++;
   }
 

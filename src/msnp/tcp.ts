@@ -2,6 +2,8 @@
 // and the Transport around a socket.
 import net from 'node:net';
 import type { Logger } from '../log.js';
+import { stripV4Mapped } from '../net/address.js';
+import type { ConnectionCounter } from '../net/connection-counter.js';
 import type { Transport } from './transport.js';
 
 /** What every connection of one listener shares. */
@@ -19,7 +21,7 @@ export class TcpTransport implements Transport {
   constructor(
     private readonly socket: net.Socket,
     /** @internal */ readonly shared: ListenerShared,
-    /** @internal the address counted against the per-address limit */ readonly ip: string,
+    /** @internal the key counted against the per-address limit */ readonly ip: string,
   ) {}
 
   // Read from the socket when asked (rarely): fewer strings kept per connection.
@@ -97,46 +99,11 @@ function uncork(t: TcpTransport): void {
   t.uncorkNow();
 }
 
-function stripV4Mapped(a: string): string {
-  return a.startsWith('::ffff:') ? a.slice(7) : a;
-}
 
 /** What a listener needs from the session it creates for each socket. */
 export interface SocketSession {
   receive(chunk: Buffer, now: number): void;
   transportClosed(): void;
-}
-
-/** Connections per remote address, across listeners; refuses beyond the limit. */
-export class ConnectionCounter {
-  private readonly counts = new Map<string, number>();
-  private lastWarning = 0;
-
-  constructor(
-    private readonly max: number,
-    private readonly log: Logger,
-  ) {}
-
-  /** Counts a new connection; false (and nothing counted) if the address is at its limit. */
-  add(ip: string): boolean {
-    const n = this.counts.get(ip) ?? 0;
-    if (this.max > 0 && n >= this.max) {
-      const now = Date.now();
-      if (now - this.lastWarning > 60_000) {
-        this.lastWarning = now;
-        this.log.warn({ ip, limit: this.max }, 'refusing connections: too many from one address (MSNPD_MAX_CONNECTIONS_PER_IP)');
-      }
-      return false;
-    }
-    this.counts.set(ip, n + 1);
-    return true;
-  }
-
-  remove(ip: string): void {
-    const n = (this.counts.get(ip) ?? 1) - 1;
-    if (n <= 0) this.counts.delete(ip);
-    else this.counts.set(ip, n);
-  }
 }
 
 export interface ListenOptions {
@@ -182,7 +149,7 @@ function onClose(this: TransportSocket): void {
 export async function listenTcp(opts: ListenOptions): Promise<net.Server> {
   const shared: ListenerShared = { log: opts.log, perIp: opts.perIp };
   const server = net.createServer({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 }, (socket) => {
-    const ip = socket.remoteAddress ?? '';
+    const ip = opts.perIp ? opts.perIp.keyOf(socket.remoteAddress ?? '') : '';
     if (opts.perIp && !opts.perIp.add(ip)) {
       socket.destroy();
       return;

@@ -47,6 +47,7 @@ export async function startWeb(config: Config, core: Core, log: Logger): Promise
     handshakeTimeoutMs: config.tlsHandshakeTimeout * 1000,
     idleTimeoutMs: config.webIdleTimeout * 1000,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    ipv6Prefix: config.ipv6Prefix,
   });
   const problems: string[] = [];
   let httpPort: number | undefined;

@@ -9,7 +9,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log.js';
-import { ConnectionCounter } from '../msnp/tcp.js';
+import { stripV4Mapped } from '../net/address.js';
+import { ConnectionCounter } from '../net/connection-counter.js';
 import { normalisePath, type Router, type WebRequest, type WebResponse } from './router.js';
 import { alertRecord, sniff } from './tls/sniff.js';
 import { LegacyTlsConnection, legacyIdentity, type LegacyTlsIdentity } from './tls/legacy/server.js';
@@ -35,6 +36,8 @@ export interface WebServerOptions {
   idleTimeoutMs?: number;
   /** Connections one address may hold open on the web listeners at once (0: no limit). */
   maxConnectionsPerIp?: number;
+  /** IPv6 addresses count per prefix of this length. */
+  ipv6Prefix?: number;
 }
 
 export class WebServer {
@@ -50,7 +53,7 @@ export class WebServer {
 
   constructor(private readonly opts: WebServerOptions) {
     this.legacyIdentity = legacyIdentity(opts.tls.key, opts.tls.cert);
-    this.perIp = new ConnectionCounter(opts.maxConnectionsPerIp ?? 0, opts.log);
+    this.perIp = new ConnectionCounter(opts.maxConnectionsPerIp ?? 0, opts.log, opts.ipv6Prefix);
     this.idleMs = opts.idleTimeoutMs ?? 30_000;
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
       this.serve(req, res).catch((e: unknown) => {
@@ -148,7 +151,7 @@ export class WebServer {
       s.on('error', () => s.destroy());
       // Counted from accept to close, so a flood of slow handshakes (RSA work
       // for the legacy engine) from one address cannot starve the others.
-      const ip = (s.remoteAddress ?? '').replace(/^::ffff:/, '');
+      const ip = this.perIp.keyOf(s.remoteAddress ?? '');
       if (!this.perIp.add(ip)) return void s.destroy();
       s.once('close', () => this.perIp.remove(ip));
       onSocket(s);
@@ -188,7 +191,7 @@ export class WebServer {
           query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
           headers,
           body,
-          remoteAddress: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+          remoteAddress: stripV4Mapped(req.socket.remoteAddress ?? ''),
           secure: (req.socket as { encrypted?: boolean }).encrypted === true || (req.socket as { legacyTls?: boolean }).legacyTls === true,
         };
         answer = await this.opts.router.handle(request);

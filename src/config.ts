@@ -156,7 +156,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_CHALLENGE_DELAY', 'seconds from sign-in to the first CHL (default 5)'],
   ['MSNPD_CHALLENGE_INTERVAL', 'seconds between CHLs (default 900)'],
   ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
-  ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 sign-in needs (default on)'],
+  ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 (Messenger 1.0-4.x) sign-in needs (default on). It is password-equivalent and a fast hash: whoever copies the database signs in as anyone through MSNP2-7 and recovers short passwords quickly; off = not stored for new or changed passwords, MD5 sign-in refused'],
   ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 8192: about 10 ms and 8 MiB per hash)'],
   ['MSNPD_URL_BASE', 'base URL for the pages the URL command names (default http://localhost/)'],
   ['MSNPD_LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent (default info)'],

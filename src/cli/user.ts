@@ -34,15 +34,23 @@ export function userCommands(program: Command): void {
 
   user
     .command('list')
-    .description('list accounts')
+    .description('list accounts (address, name, created, whether an MD5 verifier is held)')
     .action(async () => {
       await withAccounts(async (a) => {
         const all = await a.list();
         for (const u of all) {
-          const md5 = u.hasMd5Verifier ? '' : '  (no MD5 verifier: MSNP2-7 sign-in disabled)';
-          console.log(`${u.email}\t${u.friendlyName}\t${new Date(u.createdAt).toISOString()}${md5}`);
+          const md5 = u.hasMd5Verifier ? 'MD5 verifier' : 'no MD5 verifier';
+          console.log(`${u.email}\t${u.friendlyName}\t${new Date(u.createdAt).toISOString()}\t${md5}`);
         }
         console.log(`${all.length} account${all.length === 1 ? '' : 's'}`);
+        const held = all.filter((u) => u.hasMd5Verifier).length;
+        // The verifier is an unsalted-in-effect fast hash: say what it costs, once.
+        if (held > 0) {
+          console.log(
+            `${held} hold an MD5 verifier (for MSN Messenger 1.0-4.x): whoever copies the database can sign in as them ` +
+              `and can recover short passwords quickly; MSNPD_LEGACY_MD5=off stops storing it at the next password change`,
+          );
+        }
       });
     });
 

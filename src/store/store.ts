@@ -3,13 +3,10 @@
 // and PostgreSQL stay interchangeable. A change is acknowledged to a client
 // only after the transaction that made it has committed.
 
-export type ListName = 'FL' | 'AL' | 'BL' | 'RL' | 'PL';
+import type { AddPrompt, Contact, Group, Privacy } from '../core/model.js';
 
-/** List membership as bits, as MSNP8+ renders them in LST. */
-export const LIST_BITS: Readonly<Record<ListName, number>> = { FL: 1, AL: 2, BL: 4, RL: 8, PL: 16 };
-
-export type Privacy = 'AL' | 'BL';
-export type AddPrompt = 'A' | 'N';
+// The domain's own types live in the core; the store speaks them.
+export { LIST_BITS, type AddPrompt, type Contact, type Group, type ListName, type Privacy } from '../core/model.js';
 
 export interface Account {
   id: number;
@@ -46,30 +43,11 @@ export interface AccountSummary {
   hasMd5Verifier: boolean;
 }
 
-export interface Contact {
-  /** The other account. */
-  contactId: number;
-  email: string;
-  /** The contact's own friendly name when the entry was read (not kept current in memory). */
-  friendlyName: string;
-  /** Bits of LIST_BITS. */
-  lists: number;
-  guid: string;
-  /** Group ids (never 0: "Other Contacts" is the absence of groups). */
-  groups: number[];
-}
-
 /** An entry that disappeared from `ownerId`'s lists, and the owner's list version after it. */
 export interface RemovedEntry {
   ownerId: number;
   lists: number;
   version: number;
-}
-
-export interface Group {
-  id: number;
-  guid: string;
-  name: string;
 }
 
 export interface AdminEvent {

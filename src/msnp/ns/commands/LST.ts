@@ -1,5 +1,5 @@
 // LST t <list>: one list on its own (the draft's standalone form).
-import type { ListName } from '../../../store/store.js';
+import type { ListName } from '../../../core/model.js';
 import { ProtocolError } from '../../session.js';
 import { listLines } from '../render/classic.js';
 import { syncData } from './SYN.js';

@@ -1,5 +1,5 @@
 // Arguments shared by ADD and REM.
-import type { ListName } from '../../../store/store.js';
+import type { ListName } from '../../../core/model.js';
 import { ProtocolError } from '../../session.js';
 import type { NsSession } from '../session.js';
 import { groupId } from './groups.js';

@@ -1,7 +1,7 @@
 // List download for MSNP10-12 (ABCHMigrated: 1): timestamps instead of list
 // versions, GUIDs for contacts and groups, `N= F= C=` on LST lines, no group
 // 0 (ungrouped contacts carry no group field), and from MSNP12 a network id.
-import { LIST_BITS, type Contact, type Group } from '../../../store/store.js';
+import { LIST_BITS, type Contact, type Group } from '../../../core/model.js';
 import type { VersionTraits } from '../../versions.js';
 import { urlEncode } from '../../wire/urlcode.js';
 import { PHONE_KEYS, type SyncData } from './classic.js';

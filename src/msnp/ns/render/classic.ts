@@ -1,7 +1,7 @@
 // Notification-server lines for MSNP2-7 (the "classic" era): list versions and
 // transaction ids on every synchronised line, no capabilities or MSNObjects.
 import type { SyncView } from '../../../core/contacts.js';
-import { LIST_BITS, type Contact, type Group, type ListName } from '../../../store/store.js';
+import { LIST_BITS, type Contact, type Group, type ListName } from '../../../core/model.js';
 import type { VersionTraits } from '../../versions.js';
 import { urlEncode } from '../../wire/urlcode.js';
 

@@ -1,6 +1,6 @@
 // List download for MSNP8-9: `SYN t ver #contacts #groups`, then lines
 // without transaction ids or versions; one LST per user with list bits.
-import { LIST_BITS, type Contact } from '../../../store/store.js';
+import { LIST_BITS, type Contact } from '../../../core/model.js';
 import { urlEncode } from '../../wire/urlcode.js';
 import { PHONE_KEYS, type SyncData } from './classic.js';
 

@@ -3,19 +3,11 @@
 // Miranda reject extra tokens, ns-msnp8-12 §3.17). Names up to 61 encoded bytes.
 import { urlEncode } from '../../wire/urlcode.js';
 import { groupName } from './groups.js';
-import { core, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { core, me, signedIn } from './util.js';
 
-export const ADG: NsCommand = {
-  verb: 'ADG',
-  versions: [7, 12],
-  states: SIGNED_IN,
-  outOfState: NOT_LOGGED_IN,
-  async handle(s, cmd) {
-    const t = tridOf(cmd);
-    needArgs(cmd, 2);
-    const name = groupName(cmd.args[1], 61);
-    const r = await core(s, () => s.ctx.core.contacts.addGroup(me(s).id, name));
-    const n = urlEncode(r.group.name);
-    s.send(s.v.abch ? `ADG ${t} ${n} ${r.group.guid}` : `ADG ${t} ${r.version} ${n} ${r.group.id} 0`);
-  },
-};
+export const ADG = signedIn('ADG', [7, 12], 2, async (s, cmd, t) => {
+  const name = groupName(cmd.args[1], 61);
+  const r = await core(s, () => s.ctx.core.contacts.addGroup(me(s).id, name));
+  const n = urlEncode(r.group.name);
+  s.send(s.v.abch ? `ADG ${t} ${n} ${r.group.guid}` : `ADG ${t} ${r.version} ${n} ${r.group.id} 0`);
+});

@@ -8,46 +8,38 @@ import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
 import { iln } from '../render/presence.js';
 import { initialMailData } from '../render/signin.js';
-import { ALL, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { ALL, me, signedIn } from './util.js';
 
-export const CHG: NsCommand = {
-  verb: 'CHG',
-  versions: ALL,
-  states: SIGNED_IN,
-  outOfState: NOT_LOGGED_IN,
-  handle(s, cmd) {
-    const t = tridOf(cmd);
-    needArgs(cmd, 2);
-    const status = cmd.args[1]!;
-    // FLN is what others see, never a state one sets.
-    if (!isStatus(status)) throw new ProtocolError(201);
-    let caps = 0;
-    let msnObject = '';
-    if (s.v.presenceCaps && cmd.args[2] !== undefined) {
-      if (!/^\d{1,10}$/.test(cmd.args[2]) || Number(cmd.args[2]) > 0xffffffff) throw new ProtocolError(201);
-      caps = Number(cmd.args[2]);
-      // `0` means "no picture" in later versions' convention.
-      if (s.v.presenceMsnObject && cmd.args[3] !== undefined && cmd.args[3] !== '0') {
-        msnObject = urlDecode(cmd.args[3]);
-        // Relayed to every watcher's parser: one <msnobj/> element and nothing else.
-        if (msnObjectProblem(msnObject)) throw new ProtocolError(201);
-      }
+export const CHG = signedIn('CHG', ALL, 2, (s, cmd, t) => {
+  const status = cmd.args[1]!;
+  // FLN is what others see, never a state one sets.
+  if (!isStatus(status)) throw new ProtocolError(201);
+  let caps = 0;
+  let msnObject = '';
+  if (s.v.presenceCaps && cmd.args[2] !== undefined) {
+    if (!/^\d{1,10}$/.test(cmd.args[2]) || Number(cmd.args[2]) > 0xffffffff) throw new ProtocolError(201);
+    caps = Number(cmd.args[2]);
+    // `0` means "no picture" in later versions' convention.
+    if (s.v.presenceMsnObject && cmd.args[3] !== undefined && cmd.args[3] !== '0') {
+      msnObject = urlDecode(cmd.args[3]);
+      // Relayed to every watcher's parser: one <msnobj/> element and nothing else.
+      if (msnObjectProblem(msnObject)) throw new ProtocolError(201);
     }
-    const account = me(s);
-    const core = s.ctx.core;
-    core.presence.setStatus(account.id, status, caps, msnObject);
-    s.send(`CHG ${t} ${cmd.args.slice(1, s.v.presenceMsnObject ? 4 : s.v.presenceCaps ? 3 : 2).join(' ')}`);
-    if (s.initialStatusSent) return;
-    s.initialStatusSent = true;
-    const list = core.lists.peek(account.id);
-    if (list) {
-      for (const p of core.presence.visibleContacts(list)) {
-        s.send(iln(s.v, t, p));
-        s.sendPersonal(p.email, p.personal);
-      }
+  }
+  const account = me(s);
+  const core = s.ctx.core;
+  core.presence.setStatus(account.id, status, caps, msnObject);
+  s.send(`CHG ${t} ${cmd.args.slice(1, s.v.presenceMsnObject ? 4 : s.v.presenceCaps ? 3 : 2).join(' ')}`);
+  if (s.initialStatusSent) return;
+  s.initialStatusSent = true;
+  const list = core.lists.peek(account.id);
+  if (list) {
+    for (const p of core.presence.visibleContacts(list)) {
+      s.send(iln(s.v, t, p));
+      s.sendPersonal(p.email, p.personal);
     }
-    // COMPAT: the 2005 service sent the mail summary after the first presence burst (ns-msnp8-12 §3.6).
-    const mail = initialMailData(s.v);
-    if (mail) s.sendWithPayload('MSG Hotmail Hotmail', mail);
-  },
-};
+  }
+  // COMPAT: the 2005 service sent the mail summary after the first presence burst (ns-msnp8-12 §3.6).
+  const mail = initialMailData(s.v);
+  if (mail) s.sendWithPayload('MSG Hotmail Hotmail', mail);
+});

@@ -4,24 +4,16 @@
 import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
 import { MAX_NAME_BYTES } from './ADD.js';
-import { core, emailArg, encodedLength, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { core, emailArg, encodedLength, me, signedIn } from './util.js';
 
-export const REA: NsCommand = {
-  verb: 'REA',
-  versions: [2, 9],
-  states: SIGNED_IN,
-  outOfState: NOT_LOGGED_IN,
-  async handle(s, cmd) {
-    const t = tridOf(cmd);
-    needArgs(cmd, 3);
-    const email = emailArg(cmd.args[1]);
-    const token = cmd.args[2]!;
-    if (encodedLength(token) > MAX_NAME_BYTES) throw new ProtocolError(209);
-    const account = me(s);
-    const contacts = s.ctx.core.contacts;
-    const version = await core(s, () =>
-      email === account.email ? contacts.setFriendlyName(account.id, urlDecode(token)) : contacts.touchContact(account.id, email),
-    );
-    s.send(`REA ${t} ${version} ${email} ${token}`);
-  },
-};
+export const REA = signedIn('REA', [2, 9], 3, async (s, cmd, t) => {
+  const email = emailArg(cmd.args[1]);
+  const token = cmd.args[2]!;
+  if (encodedLength(token) > MAX_NAME_BYTES) throw new ProtocolError(209);
+  const account = me(s);
+  const contacts = s.ctx.core.contacts;
+  const version = await core(s, () =>
+    email === account.email ? contacts.setFriendlyName(account.id, urlDecode(token)) : contacts.touchContact(account.id, email),
+  );
+  s.send(`REA ${t} ${version} ${email} ${token}`);
+});

@@ -3,22 +3,14 @@
 // (the official client re-sends SBP MFN when a contact renames), so nothing
 // is stored; the list version moves and the request is echoed.
 import { ProtocolError } from '../../session.js';
-import { encodedLength, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, core, type NsCommand } from './util.js';
+import { core, encodedLength, me, signedIn } from './util.js';
 import { MAX_NAME_BYTES } from './ADD.js';
 
-export const SBP: NsCommand = {
-  verb: 'SBP',
-  versions: [10, 12],
-  states: SIGNED_IN,
-  outOfState: NOT_LOGGED_IN,
-  async handle(s, cmd) {
-    const t = tridOf(cmd);
-    needArgs(cmd, 3);
-    const account = me(s);
-    const entry = s.ctx.core.contacts.findContact(account.id, cmd.args[1]!);
-    if (!entry) throw new ProtocolError(216);
-    if (encodedLength(cmd.args[3] ?? '') > MAX_NAME_BYTES) throw new ProtocolError(209);
-    await core(s, () => s.ctx.core.contacts.touchContact(account.id, entry.email));
-    s.send(`SBP ${t} ${cmd.args.slice(1).join(' ')}`);
-  },
-};
+export const SBP = signedIn('SBP', [10, 12], 3, async (s, cmd, t) => {
+  const account = me(s);
+  const entry = s.ctx.core.contacts.findContact(account.id, cmd.args[1]!);
+  if (!entry) throw new ProtocolError(216);
+  if (encodedLength(cmd.args[3] ?? '') > MAX_NAME_BYTES) throw new ProtocolError(209);
+  await core(s, () => s.ctx.core.contacts.touchContact(account.id, entry.email));
+  s.send(`SBP ${t} ${cmd.args.slice(1).join(' ')}`);
+});

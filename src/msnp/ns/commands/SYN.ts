@@ -4,25 +4,18 @@ import type { SyncData } from '../render/classic.js';
 import { syncIfCurrent, syncLines } from '../render/lists.js';
 import type { NsSession } from '../session.js';
 import { ProtocolError } from '../../session.js';
-import { ALL, core, me, needArgs, NOT_LOGGED_IN, SIGNED_IN, tridOf, type NsCommand } from './util.js';
+import { ALL, core, me, needArgs, signedIn } from './util.js';
 
-export const SYN: NsCommand = {
-  verb: 'SYN',
-  versions: ALL,
-  states: SIGNED_IN,
-  outOfState: NOT_LOGGED_IN,
-  async handle(s, cmd) {
-    const t = tridOf(cmd);
-    needArgs(cmd, s.v.abch ? 3 : 2);
-    const cached = cmd.args.slice(1, s.v.abch ? 3 : 2);
-    if (!s.v.abch && !/^\d{1,10}$/.test(cached[0]!)) throw new ProtocolError(201);
-    const d = await syncData(s);
-    s.synced = true;
-    const short = syncIfCurrent(s.v, t, d.list.listVersion, cached);
-    if (short) return s.send(short);
-    for (const line of syncLines(s.v, t, d)) s.send(line);
-  },
-};
+export const SYN = signedIn('SYN', ALL, 1, async (s, cmd, t) => {
+  needArgs(cmd, s.v.abch ? 3 : 2);
+  const cached = cmd.args.slice(1, s.v.abch ? 3 : 2);
+  if (!s.v.abch && !/^\d{1,10}$/.test(cached[0]!)) throw new ProtocolError(201);
+  const d = await syncData(s);
+  s.synced = true;
+  const short = syncIfCurrent(s.v, t, d.list.listVersion, cached);
+  if (short) return s.send(short);
+  for (const line of syncLines(s.v, t, d)) s.send(line);
+});
 
 /** One consistent read of everything a list download shows. */
 export function syncData(s: NsSession): Promise<SyncData> {

@@ -61,3 +61,24 @@ export function me(s: NsSession): { id: number; email: string } {
 export function encodedLength(token: string): number {
   return Buffer.byteLength(token, 'utf8');
 }
+
+type SignedInHandler = (s: NsSession, cmd: Command, trid: number) => void | Promise<void>;
+
+/**
+ * A command for a signed-in user: its table entry (the versions it serves;
+ * 302 before sign-in) and the preamble every such command repeats, a
+ * transaction id and at least `minArgs` arguments (the id counts), else 201.
+ */
+export function signedIn(verb: string, versions: readonly [number, number], minArgs: number, handle: SignedInHandler): NsCommand {
+  return {
+    verb,
+    versions,
+    states: SIGNED_IN,
+    outOfState: NOT_LOGGED_IN,
+    handle(s, cmd) {
+      const t = tridOf(cmd);
+      needArgs(cmd, minArgs);
+      return handle(s, cmd, t);
+    },
+  };
+}

@@ -75,7 +75,8 @@ async function main() {
   execFileSync(process.execPath, [CLI, 'user', 'import', slowFile], { env: { ...process.env, MSNPD_DATA: dir }, stdio: ['ignore', 'ignore', 'inherit'] });
   const tls = ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
   const tlsFiles = { cert: path.join(dir, 'tls', 'server.crt'), key: path.join(dir, 'tls', 'server.key') };
-  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key }, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
+  const legacyFiles = { MSNPD_TLS_LEGACY_CERT: path.join(dir, 'tls', 'legacy.crt'), MSNPD_TLS_LEGACY_KEY: path.join(dir, 'tls', 'legacy.key') };
+  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key, ...legacyFiles }, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
   const baseline = await startBaseline(tlsFiles);
   const msnpdHttps = Number(/https server listening on [^\s]+:(\d+)/.exec(msnpd.output())![1]);
   const passportOf = (port: number): PassportOptions => ({ host: '127.0.0.1', port, ca: fs.readFileSync(tls.caPath!), method: 'login2', timeoutMs: 60000 });

@@ -22,8 +22,8 @@ const TLS_FRAGMENT = 8192;
 export interface WebServerOptions {
   router: Router;
   log: Logger;
-  /** PEM key and certificate chain for HTTPS. */
-  tls: { key: string; cert: string };
+  /** PEM key and certificate chain for HTTPS, and those of the legacy engine (a key of its own; default: the same). */
+  tls: { key: string; cert: string; legacyKey?: string; legacyCert?: string };
   /** Serve clients that offer only TLS 1.0 with 3DES/RC4 (Windows XP) with the legacy engine. */
   legacyTls: boolean;
   /** Milliseconds for a TLS handshake (ClientHello included). */
@@ -49,7 +49,7 @@ export class WebServer {
   private readonly idleMs: number;
 
   constructor(private readonly opts: WebServerOptions) {
-    this.legacyIdentity = legacyIdentity(opts.tls.key, opts.tls.cert);
+    this.legacyIdentity = legacyIdentity(opts.tls.legacyKey ?? opts.tls.key, opts.tls.legacyCert ?? opts.tls.cert);
     this.perIp = new ConnectionCounter(opts.maxConnectionsPerIp ?? 0, opts.log);
     this.idleMs = opts.idleTimeoutMs ?? 30_000;
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
@@ -108,6 +108,7 @@ export class WebServer {
           handshakeTimeoutMs: remainingMs,
           onSecure: (stream) => this.secureConnection(stream),
           onFailure: (reason) => this.opts.log.info({ remote: s.remoteAddress, reason }, 'legacy TLS handshake failed'),
+          onAbort: (reason) => this.opts.log.info({ remote: s.remoteAddress, reason }, 'legacy TLS connection closed'),
         });
       },
       refuse: (s, reason, remote) => {
@@ -117,6 +118,13 @@ export class WebServer {
         setTimeout(() => s.destroy(), 2000).unref();
       },
     });
+  }
+
+  /** Bytes written to the listeners' sockets that their peers have not taken yet (what unread output costs; the tests measure it). */
+  bufferedOutputBytes(): number {
+    let n = 0;
+    for (const s of this.sockets) n += s.writableLength;
+    return n;
   }
 
   async listenHttp(host: string, port: number): Promise<number> {

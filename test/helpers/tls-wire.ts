@@ -130,9 +130,9 @@ export function fatalAlert(description: number): Buffer {
 }
 
 /** A test server whose log lines (pino JSON) can be read back; MSNPD_TLS_HANDSHAKE_TIMEOUT 2 s unless `env` says. */
-export async function loggedServer(env: Record<string, string>): Promise<{ t: TestServer; lines: string[] }> {
+export async function loggedServer(env: Record<string, string>, dir?: string): Promise<{ t: TestServer; lines: string[] }> {
   const lines: string[] = [];
   const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
-  const t = await startTestServer({ MSNPD_TLS_HANDSHAKE_TIMEOUT: '2', ...env }, undefined, { log });
+  const t = await startTestServer({ MSNPD_TLS_HANDSHAKE_TIMEOUT: '2', ...env }, dir, { log });
   return { t, lines };
 }

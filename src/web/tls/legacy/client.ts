@@ -160,6 +160,12 @@ export class LegacyTlsClient {
     this.send(type, data);
   }
 
+  /** The bytes of one record as `sendRecord` would send them, not sent (the sequence number moves on): for tests to mutate. */
+  sealRecord(type: number, data: Buffer): Buffer {
+    const body = this.writeState ? this.writeState.encrypt(type, data) : data;
+    return Buffer.concat([recordHeader(type, body.length), body]);
+  }
+
   /** Bytes as they are, past the record layer. */
   sendRaw(bytes: Buffer): void {
     if (!this.socket.destroyed) this.socket.write(bytes);
@@ -200,7 +206,8 @@ export class LegacyTlsClient {
   }
 
   private send(type: number, data: Buffer, fault?: 'mac' | 'padding'): void {
-    const body = !this.writeState ? data : fault ? this.writeState.encryptWithFault(type, data, fault) : this.writeState.encrypt(type, data);
+    if (!fault || !this.writeState) return this.sendRaw(this.sealRecord(type, data));
+    const body = this.writeState.encryptWithFault(type, data, fault);
     this.sendRaw(Buffer.concat([recordHeader(type, body.length), body]));
   }
 

@@ -1,7 +1,7 @@
 // The hello flood against a client that never reads (issue 11): after a
 // legacy TLS 1.0 handshake, a client that has stopped reading sends records
 // packed with empty renegotiating ClientHellos (4 bytes each; 1,000 per
-// record). Each one answered costs the server a 29-byte alert record, so an
+// record). Each one answered costs the server a 23-29-byte alert record, so an
 // engine that answers them all and ignores backpressure keeps several times
 // what the client sends. Reported: msnpd's resident memory before and at its
 // peak during the flood, what the client managed to send, and whether the

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { HOST, sharedTls, type TestServer } from './helpers/server.js';
 import { loggedServer } from './helpers/tls-wire.js';
-import { LegacyTlsClient } from '../src/web/tls/legacy/client.js';
+import { LegacyTlsClient, TlsAlertError } from '../src/web/tls/legacy/client.js';
 import { ALERT, CipherState, compressions, CONTENT, handshakeMessage, VERSION, type HashFactory } from '../src/web/tls/legacy/record.js';
 import { LegacyTlsConnection, legacyIdentity, MAX_RENEGOTIATION_ATTEMPTS } from '../src/web/tls/legacy/server.js';
 import { TLS_RSA_WITH_3DES_EDE_CBC_SHA, TLS_RSA_WITH_RC4_128_MD5 } from '../src/web/tls/legacy/suites.js';
@@ -90,6 +90,15 @@ describe('legacy TLS: renegotiation and unread output on a real server', () => {
       assert.deepEqual(c.alerts, [...warnings, { level: 2, description: ALERT.handshakeFailure }], `hellos in ${together ? 'one record' : 'separate records'}`);
     }
     assert.ok(lines.some((l) => l.includes('legacy TLS connection closed') && l.includes(`${MAX_RENEGOTIATION_ATTEMPTS + 1} renegotiation attempts`)));
+  });
+
+  test('a client Finished of the right length but wrong, or one byte short: decrypt_error (51), compared in constant time without throwing', async () => {
+    for (const wrongFinished of [true, 'short'] as const) {
+      const c = new LegacyTlsClient({ ...legacy(0x000a), wrongFinished });
+      await assert.rejects(c.handshake(), (e: unknown) => e instanceof TlsAlertError && e.level === 2 && e.description === ALERT.decryptError);
+      await within(c.closed, 'close after the alert');
+    }
+    assert.match(await (await LegacyTlsClient.connect(legacy())).request(nexusRequest), /^HTTP\/1\.1 200 OK/, 'still serving');
   });
 
   test('a hello flood from a client that never reads: the server queues a bounded number of bytes for it (measured)', async () => {

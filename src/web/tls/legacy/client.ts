@@ -25,8 +25,8 @@ export interface LegacyClientOptions {
   ca?: string | Buffer;
   /** Split the ClientKeyExchange and Finished into records of this many bytes (as a client may). */
   handshakeRecordSize?: number;
-  /** Misbehave: send a Finished whose verify_data is wrong. */
-  wrongFinished?: boolean;
+  /** Misbehave: send a Finished whose verify_data is wrong (true), or one byte short ('short'). */
+  wrongFinished?: boolean | 'short';
   /** Milliseconds to wait for any one thing from the server (default 10 s). */
   timeoutMs?: number;
 }
@@ -130,8 +130,8 @@ export class LegacyTlsClient {
     const kb = keyBlock(master, clientRandom, serverRandom, suite.macLength, suite.keyLength, suite.blockLength);
     this.pendingRead = new CipherState(suite, kb.serverMac, kb.serverKey, kb.serverIv);
     const verify = finishedData(master, 'client finished', Buffer.concat(transcript));
-    if (this.opts.wrongFinished) verify[0]! ^= 0xff;
-    const fin = handshakeMessage(HS.finished, verify);
+    if (this.opts.wrongFinished === true) verify[0]! ^= 0xff;
+    const fin = handshakeMessage(HS.finished, this.opts.wrongFinished === 'short' ? verify.subarray(0, verify.length - 1) : verify);
     transcript.push(fin);
     this.sendHandshake(cke);
     this.send(CONTENT.changeCipherSpec, Buffer.from([1]));

@@ -13,6 +13,7 @@ import {
   relayScenarioBaseline, relayScenarioMsnpd,
 } from './scenarios.js';
 import { compareHandshakes, legacyHandshake, modernHandshake } from './handshakes.js';
+import { helloFloodScenario } from './tls-flood.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
 import { ensureCertificates } from '../src/web/certificates.js';
@@ -24,7 +25,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls', 'login,idle,relay,fanout,list,tls')
+  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls,tlsflood', 'login,idle,relay,fanout,list,tls,tlsflood')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -36,6 +37,7 @@ const program = new Command()
   .option('--contacts <n>', 'contacts of the list scenario account', '1000')
   .option('--handshakes <n>', 'HTTPS handshakes per measurement (tls scenario)', '1000')
   .option('--handshake-concurrency <n>', 'handshakes in flight at once', '16')
+  .option('--flood-mib <n>', 'MiB of renegotiating hellos a non-reading client sends (tlsflood scenario)', '16')
   .option('--out <file>', 'JSON results file', path.join(resultsDir, 'latest.json'))
   .option('--profile <dir>', 'write a CPU profile of msnpd (node --cpu-prof) into this directory')
   .parse();
@@ -75,7 +77,8 @@ async function main() {
   execFileSync(process.execPath, [CLI, 'user', 'import', slowFile], { env: { ...process.env, MSNPD_DATA: dir }, stdio: ['ignore', 'ignore', 'inherit'] });
   const tls = ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
   const tlsFiles = { cert: path.join(dir, 'tls', 'server.crt'), key: path.join(dir, 'tls', 'server.key') };
-  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key }, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
+  const legacyFiles = { MSNPD_TLS_LEGACY_CERT: path.join(dir, 'tls', 'legacy.crt'), MSNPD_TLS_LEGACY_KEY: path.join(dir, 'tls', 'legacy.key') };
+  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key, ...legacyFiles }, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
   const baseline = await startBaseline(tlsFiles);
   const msnpdHttps = Number(/https server listening on [^\s]+:(\d+)/.exec(msnpd.output())![1]);
   const passportOf = (port: number): PassportOptions => ({ host: '127.0.0.1', port, ca: fs.readFileSync(tls.caPath!), method: 'login2', timeoutMs: 60000 });
@@ -155,6 +158,17 @@ async function main() {
       rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.0 3DES-SHA (legacy engine)', msnpd: des.perSecond, baseline: b.perSecond, ratio: des.perSecond / b.perSecond, target: 'vs plain Node TLS 1.3' });
       rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.0 RC4-SHA (legacy engine)', msnpd: rc4.perSecond, baseline: b.perSecond, ratio: rc4.perSecond / b.perSecond, target: 'vs plain Node TLS 1.3' });
       rows.push({ scenario: 'https handshakes/s', metric: 'p99 latency ms (TLS 1.3 / 3DES)', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: `3DES p99 ${round(des.latencyMs.p99)} ms` });
+    }
+    if (scenarios.has('tlsflood')) {
+      const mib = num('floodMib');
+      log(`tls hello flood: up to ${mib} MiB of empty renegotiating hellos from a client that never reads`);
+      const compact = async () => {
+        msnpd.proc.kill('SIGUSR2');
+        await new Promise((r) => setTimeout(r, 1000));
+      };
+      const f = await helloFloodScenario(msnpdHttps, msnpd.proc.pid!, mib, compact);
+      results.tlsFlood = f;
+      rows.push({ scenario: 'tls hello flood', metric: `msnpd RSS growth MiB (client sent ${round(f.sentBytes / 2 ** 20)} MiB)`, msnpd: f.rssGrowthBytes / 2 ** 20, target: '< 16 MiB, connection closed', ok: f.rssGrowthBytes < 16 * 2 ** 20 && f.serverClosed });
     }
     if (scenarios.has('idle')) {
       const c = num('idle');

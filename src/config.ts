@@ -18,6 +18,9 @@ export interface Config {
   /** An operator's own certificate chain and key (PEM files); else msnpd makes its own. */
   tlsCert: string | undefined;
   tlsKey: string | undefined;
+  /** A certificate and key of its own for the legacy TLS engine (else it shares tlsCert/tlsKey, with a warning). */
+  tlsLegacyCert: string | undefined;
+  tlsLegacyKey: string | undefined;
   /** Serve Windows XP's TLS (1.0, RSA, 3DES/RC4) with the legacy engine on the HTTPS port. */
   tlsLegacy: boolean;
   /** Seconds a client has to complete a TLS handshake on the HTTPS port (ClientHello included). */
@@ -146,6 +149,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_HTTPS_PORT', 'HTTPS port for Passport and the web services (default 443)'],
   ['MSNPD_TLS_CERT', 'PEM certificate chain to use instead of the one msnpd makes (with MSNPD_TLS_KEY)'],
   ['MSNPD_TLS_KEY', 'PEM private key for MSNPD_TLS_CERT'],
+  ['MSNPD_TLS_LEGACY_CERT', 'with MSNPD_TLS_CERT: a PEM certificate chain for the legacy TLS engine with a key of its own (RSA key exchange in TLS 1.0 must not expose the key modern TLS uses: ROBOT/DROWN); without it, it shares MSNPD_TLS_CERT and a warning says so'],
+  ['MSNPD_TLS_LEGACY_KEY', 'PEM RSA private key for MSNPD_TLS_LEGACY_CERT'],
   ['MSNPD_TLS_LEGACY', 'on/off: serve Windows XP clients (TLS 1.0 with 3DES/RC4) on the HTTPS port (default on)'],
   ['MSNPD_TLS_HANDSHAKE_TIMEOUT', 'seconds a client has to complete a TLS handshake on the HTTPS port (default 15)'],
   ['MSNPD_WEB_IDLE_TIMEOUT', 'seconds a web (HTTP/HTTPS) connection may stay silent before it is closed; none lives longer than 4 times this (default 30)'],
@@ -189,6 +194,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!!env.MSNPD_TLS_CERT !== !!env.MSNPD_TLS_KEY) {
     throw new ConfigError(env.MSNPD_TLS_CERT ? 'MSNPD_TLS_KEY' : 'MSNPD_TLS_CERT', 'MSNPD_TLS_CERT and MSNPD_TLS_KEY must be set together');
   }
+  if (!!env.MSNPD_TLS_LEGACY_CERT !== !!env.MSNPD_TLS_LEGACY_KEY) {
+    throw new ConfigError(env.MSNPD_TLS_LEGACY_CERT ? 'MSNPD_TLS_LEGACY_KEY' : 'MSNPD_TLS_LEGACY_CERT', 'MSNPD_TLS_LEGACY_CERT and MSNPD_TLS_LEGACY_KEY must be set together');
+  }
   const logLevel = oneOf(env, 'MSNPD_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const);
   return {
     dataDir: path.resolve(str(env, 'MSNPD_DATA', './data')),
@@ -201,6 +209,8 @@ export function loadConfig(env: Env = process.env): Config {
     httpsPort: port(env, 'MSNPD_HTTPS_PORT', 443),
     tlsCert: file(env, 'MSNPD_TLS_CERT'),
     tlsKey: file(env, 'MSNPD_TLS_KEY'),
+    tlsLegacyCert: file(env, 'MSNPD_TLS_LEGACY_CERT'),
+    tlsLegacyKey: file(env, 'MSNPD_TLS_LEGACY_KEY'),
     tlsLegacy: bool(env, 'MSNPD_TLS_LEGACY', true),
     tlsHandshakeTimeout: int(env, 'MSNPD_TLS_HANDSHAKE_TIMEOUT', 15, 1, 3600),
     webIdleTimeout: int(env, 'MSNPD_WEB_IDLE_TIMEOUT', 30, 1, 3600),

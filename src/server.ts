@@ -130,7 +130,14 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   let web: RunningWeb | undefined;
   const problems: string[] = [];
   if (opts.web !== false) {
-    web = await startWeb(config, core, log);
+    try {
+      web = await startWeb(config, core, log);
+    } catch (e) {
+      // Nothing half-started stays behind (the process could not exit otherwise).
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await store.close();
+      throw e;
+    }
     problems.push(...web.problems);
     if (web.httpPort !== undefined) listeners.push({ name: 'http', host: config.host, port: web.httpPort });
     if (web.httpsPort !== undefined) listeners.push({ name: 'https', host: config.host, port: web.httpsPort });

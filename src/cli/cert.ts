@@ -9,7 +9,7 @@ export function certCommand(program: Command): void {
     .description('show (making it on first use) the local certificate authority and how to trust it on Windows')
     .action(() => {
       const c = loadConfig();
-      const m = ensureCertificates({ dataDir: c.dataDir, publicHost: c.publicHost, certFile: c.tlsCert, keyFile: c.tlsKey });
+      const m = ensureCertificates({ dataDir: c.dataDir, publicHost: c.publicHost, certFile: c.tlsCert, keyFile: c.tlsKey, legacyCertFile: c.tlsLegacyCert, legacyKeyFile: c.tlsLegacyKey, legacyTls: c.tlsLegacy });
       process.stdout.write(trustInstructions(m));
       for (const w of m.warnings) process.stderr.write(`warning: ${w}\n`);
     });

@@ -1,8 +1,10 @@
 // TLS certificates for the HTTPS services. Node cannot issue certificates,
 // so node-forge makes them: on first start a local certificate authority (kept
 // in the data directory; operators install it on client machines once) and a
-// server certificate for every hostname Messenger clients ask for. Operators
-// with their own certificate set MSNPD_TLS_CERT / MSNPD_TLS_KEY instead.
+// server certificate for every hostname Messenger clients ask for, and a second
+// one with a key of its own for the legacy TLS engine. Operators with their
+// own certificate set MSNPD_TLS_CERT / MSNPD_TLS_KEY instead (and
+// MSNPD_TLS_LEGACY_CERT / MSNPD_TLS_LEGACY_KEY for the legacy engine).
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -28,6 +30,16 @@ export interface TlsMaterial {
   /** PEM. */
   key: string;
   cert: string;
+  /**
+   * PEM key and chain for the legacy TLS engine (TLS 1.0 RSA key exchange): a
+   * key of its own, so an RSA-decryption oracle in the old protocol (ROBOT,
+   * DROWN) never reaches the key modern TLS uses. The same as key/cert only
+   * when an operator's own certificate has no companion.
+   */
+  legacyKey: string;
+  legacyCert: string;
+  /** Where the legacy engine's certificate is. */
+  legacyCertPath: string;
   /** Where the CA certificate is (undefined with an operator's own certificate). */
   caPath: string | undefined;
   certPath: string;
@@ -160,7 +172,17 @@ export interface CertificateOptions {
   publicHost: string | undefined;
   certFile: string | undefined;
   keyFile: string | undefined;
+  /** The operator's certificate and key for the legacy engine (only with certFile/keyFile). */
+  legacyCertFile?: string | undefined;
+  legacyKeyFile?: string | undefined;
+  /** The legacy engine is on (MSNPD_TLS_LEGACY): a shared key is worth a warning. Default true. */
+  legacyTls?: boolean;
 }
+
+/** The warning for an operator's certificate that the legacy engine has to share. */
+export const SHARED_LEGACY_KEY_WARNING =
+  'the legacy TLS engine (Windows XP, MSNPD_TLS_LEGACY) uses the key of MSNPD_TLS_CERT/MSNPD_TLS_KEY: an RSA-decryption weakness in TLS 1.0 key exchange (ROBOT, DROWN) ' +
+  'would then reach the key modern clients rely on. Give it a certificate with a key of its own (MSNPD_TLS_LEGACY_CERT/MSNPD_TLS_LEGACY_KEY), or set MSNPD_TLS_LEGACY=off.';
 
 /** The names the server certificate must cover. */
 export function certificateNames(publicHost: string | undefined): string[] {
@@ -175,17 +197,24 @@ export function certificateNames(publicHost: string | undefined): string[] {
  * (MSNPD_PUBLIC_HOST) or it is near its end; the CA is kept.
  */
 export function ensureCertificates(o: CertificateOptions): TlsMaterial {
+  if (!!o.legacyCertFile !== !!o.legacyKeyFile) throw new Error('MSNPD_TLS_LEGACY_CERT and MSNPD_TLS_LEGACY_KEY must be set together');
   if (o.certFile || o.keyFile) {
     if (!o.certFile || !o.keyFile) throw new Error('MSNPD_TLS_CERT and MSNPD_TLS_KEY must be set together');
+    const key = fs.readFileSync(o.keyFile, 'utf8');
+    const cert = fs.readFileSync(o.certFile, 'utf8');
+    const own = ownLegacy(o);
     return {
-      key: fs.readFileSync(o.keyFile, 'utf8'),
-      cert: fs.readFileSync(o.certFile, 'utf8'),
+      key,
+      cert,
+      legacyKey: own?.key ?? key,
+      legacyCert: own?.cert ?? cert,
+      legacyCertPath: own?.path ?? o.certFile,
       caPath: undefined,
       certPath: o.certFile,
       caThumbprint: undefined,
       names: [],
       created: false,
-      warnings: [],
+      warnings: !own && o.legacyTls !== false ? [SHARED_LEGACY_KEY_WARNING] : [],
     };
   }
   const dir = path.join(o.dataDir, 'tls');
@@ -201,12 +230,7 @@ export function ensureCertificates(o: CertificateOptions): TlsMaterial {
   const ca = { key: fs.readFileSync(file('ca.key'), 'utf8'), cert: fs.readFileSync(file('ca.crt'), 'utf8') };
   const names = certificateNames(o.publicHost);
   const wanted = names.join(',');
-  let fresh = false;
-  if (fs.existsSync(file('server.crt')) && fs.existsSync(file('server.key')) && fs.existsSync(file('server.names'))) {
-    const have = fs.readFileSync(file('server.names'), 'utf8');
-    const cert = forge.pki.certificateFromPem(fs.readFileSync(file('server.crt'), 'utf8'));
-    fresh = have === wanted && cert.validity.notAfter.getTime() - Date.now() > 30 * 24 * 3600_000;
-  }
+  const fresh = certFresh(file('server.crt'), file('server.key'), file('server.names'), wanted);
   if (!fresh) {
     const server = makeServerCert(ca, names);
     fs.writeFileSync(file('server.key'), server.key, { mode: 0o600 });
@@ -214,7 +238,18 @@ export function ensureCertificates(o: CertificateOptions): TlsMaterial {
     fs.writeFileSync(file('server.names'), wanted);
     created = true;
   }
+  // The legacy engine's own key and certificate (same CA, same names), made
+  // too in data directories from before it had one.
+  if (!certFresh(file('legacy.crt'), file('legacy.key'), file('legacy.names'), wanted)) {
+    const legacy = makeServerCert(ca, names);
+    fs.writeFileSync(file('legacy.key'), legacy.key, { mode: 0o600 });
+    fs.writeFileSync(file('legacy.crt'), legacy.cert);
+    fs.writeFileSync(file('legacy.names'), wanted);
+    created = true;
+  }
   const warnings: string[] = [];
+  // A companion belongs to an operator's own certificate; msnpd's CA signs its own.
+  if (o.legacyCertFile) warnings.push(`MSNPD_TLS_LEGACY_CERT is ignored without MSNPD_TLS_CERT: the legacy TLS engine uses ${file('legacy.crt')}, made by msnpd's CA.`);
   const constrained = caPermittedDomains(ca.cert);
   if (o.publicHost && net.isIP(o.publicHost) === 0 && constrained && !domainPermitted(constrained, o.publicHost)) {
     warnings.push(
@@ -226,6 +261,9 @@ export function ensureCertificates(o: CertificateOptions): TlsMaterial {
     warnings,
     key: fs.readFileSync(file('server.key'), 'utf8'),
     cert: fs.readFileSync(file('server.crt'), 'utf8'),
+    legacyKey: fs.readFileSync(file('legacy.key'), 'utf8'),
+    legacyCert: fs.readFileSync(file('legacy.crt'), 'utf8'),
+    legacyCertPath: file('legacy.crt'),
     caPath: file('ca.crt'),
     certPath: file('server.crt'),
     caThumbprint: thumbprint(ca.cert),
@@ -234,13 +272,30 @@ export function ensureCertificates(o: CertificateOptions): TlsMaterial {
   };
 }
 
+/** The operator's own certificate and key for the legacy engine, if given. */
+function ownLegacy(o: CertificateOptions): { key: string; cert: string; path: string } | undefined {
+  if (!o.legacyCertFile || !o.legacyKeyFile) return undefined;
+  return { key: fs.readFileSync(o.legacyKeyFile, 'utf8'), cert: fs.readFileSync(o.legacyCertFile, 'utf8'), path: o.legacyCertFile };
+}
+
+/** A certificate and key exist, were made for `names` and have more than 30 days left. */
+function certFresh(certPath: string, keyPath: string, namesPath: string, names: string): boolean {
+  if (!fs.existsSync(certPath) || !fs.existsSync(keyPath) || !fs.existsSync(namesPath)) return false;
+  const cert = forge.pki.certificateFromPem(fs.readFileSync(certPath, 'utf8'));
+  return fs.readFileSync(namesPath, 'utf8') === names && cert.validity.notAfter.getTime() - Date.now() > 30 * 24 * 3600_000;
+}
+
 /** What `msnpd cert` prints: where the CA is and how to make Windows trust it. */
 export function trustInstructions(m: TlsMaterial): string {
-  if (!m.caPath) return `msnpd uses your own certificate: ${m.certPath} (MSNPD_TLS_CERT/MSNPD_TLS_KEY).\n`;
+  if (!m.caPath) {
+    const legacy = m.legacyCertPath === m.certPath ? 'the legacy TLS engine shares it (no MSNPD_TLS_LEGACY_CERT/MSNPD_TLS_LEGACY_KEY)' : `the legacy TLS engine uses ${m.legacyCertPath}`;
+    return `msnpd uses your own certificate: ${m.certPath} (MSNPD_TLS_CERT/MSNPD_TLS_KEY); ${legacy}.\n`;
+  }
   return [
     `Certificate authority: ${m.caPath}`,
     `  thumbprint (SHA-1): ${m.caThumbprint}`,
     `Server certificate:    ${m.certPath} (covers ${m.names.length} names: the Messenger hostnames, localhost, 127.0.0.1${m.names.includes('127.0.0.1') && m.names.length > MESSENGER_HOSTNAMES.length + 1 ? ` and ${m.names[m.names.length - 1]}` : ''})`,
+    `Legacy TLS (XP):       ${m.legacyCertPath} (the same names and CA, a key of its own)`,
     '',
     'Copy ca.crt to each Windows machine that runs Messenger and trust it once:',
     '  Windows Vista and later (as administrator):  certutil -addstore -f Root ca.crt',

@@ -36,7 +36,15 @@ export function bindProblem(e: unknown, variable: string, port: number, what: st
 }
 
 export async function startWeb(config: Config, core: Core, log: Logger): Promise<RunningWeb> {
-  const material = ensureCertificates({ dataDir: config.dataDir, publicHost: config.publicHost, certFile: config.tlsCert, keyFile: config.tlsKey });
+  const material = ensureCertificates({
+    dataDir: config.dataDir,
+    publicHost: config.publicHost,
+    certFile: config.tlsCert,
+    keyFile: config.tlsKey,
+    legacyCertFile: config.tlsLegacyCert,
+    legacyKeyFile: config.tlsLegacyKey,
+    legacyTls: config.tlsLegacy,
+  });
   if (material.created) log.info({ ca: material.caPath }, 'made the local certificate authority / server certificate');
   for (const w of material.warnings) log.warn(w);
   const server = new WebServer({

@@ -9,6 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log.js';
+import { ConfigError } from '../config.js';
 import { stripV4Mapped } from '../net/address.js';
 import { ConnectionCounter } from '../net/connection-counter.js';
 import { normalisePath, type Router, type WebRequest, type WebResponse } from './router.js';
@@ -23,8 +24,8 @@ const TLS_FRAGMENT = 8192;
 export interface WebServerOptions {
   router: Router;
   log: Logger;
-  /** PEM key and certificate chain for HTTPS. */
-  tls: { key: string; cert: string };
+  /** PEM key and certificate chain for HTTPS, and those of the legacy engine (a key of its own; default: the same). */
+  tls: { key: string; cert: string; legacyKey?: string; legacyCert?: string };
   /** Serve clients that offer only TLS 1.0 with 3DES/RC4 (Windows XP) with the legacy engine. */
   legacyTls: boolean;
   /** Milliseconds for a TLS handshake (ClientHello included). */
@@ -40,6 +41,18 @@ export interface WebServerOptions {
   ipv6Prefix?: number;
 }
 
+/** The legacy engine's key and chain; an operator's key it cannot use stops the start with what to do. */
+function legacyIdentityOf(tls: WebServerOptions['tls']): LegacyTlsIdentity {
+  try {
+    return legacyIdentity(tls.legacyKey ?? tls.key, tls.legacyCert ?? tls.cert);
+  } catch (e) {
+    throw new ConfigError(
+      tls.legacyKey !== undefined && tls.legacyKey !== tls.key ? 'MSNPD_TLS_LEGACY_KEY' : 'MSNPD_TLS_KEY',
+      `${(e as Error).message} (Windows XP's TLS 1.0 has only RSA key exchange): give it an RSA pair with MSNPD_TLS_LEGACY_CERT/MSNPD_TLS_LEGACY_KEY, or set MSNPD_TLS_LEGACY=off`,
+    );
+  }
+}
+
 export class WebServer {
   readonly http: http.Server;
   private readonly tlsServer: tls.Server;
@@ -47,12 +60,13 @@ export class WebServer {
   /** Every raw connection to a listener, until it closes. */
   private readonly sockets = new Set<net.Socket>();
 
-  private readonly legacyIdentity: LegacyTlsIdentity;
+  /** Built only when the legacy engine is on (it needs an RSA key; an operator's may be ECDSA). */
+  private readonly legacyIdentity: LegacyTlsIdentity | undefined;
   private readonly perIp: ConnectionCounter;
   private readonly idleMs: number;
 
   constructor(private readonly opts: WebServerOptions) {
-    this.legacyIdentity = legacyIdentity(opts.tls.key, opts.tls.cert);
+    this.legacyIdentity = opts.legacyTls ? legacyIdentityOf(opts.tls) : undefined;
     this.perIp = new ConnectionCounter(opts.maxConnectionsPerIp ?? 0, opts.log, opts.ipv6Prefix);
     this.idleMs = opts.idleTimeoutMs ?? 30_000;
     this.http = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 15_000 }, (req, res) => {
@@ -100,17 +114,18 @@ export class WebServer {
   tlsConnection(socket: net.Socket): void {
     const timeoutMs = this.opts.handshakeTimeoutMs ?? 15_000;
     sniff(socket, {
-      legacyEnabled: this.opts.legacyTls,
+      legacyEnabled: this.legacyIdentity !== undefined,
       timeoutMs,
       toNode: (s) => this.tlsServer.emit('connection', s),
       toLegacy: (s, hello, rest, remainingMs) => {
         this.opts.log.debug({ remote: s.remoteAddress, suites: hello.suites }, 'legacy TLS client');
         new LegacyTlsConnection(s, hello, rest, {
-          identity: this.legacyIdentity,
+          identity: this.legacyIdentity!,
           // One deadline for the whole handshake, the ClientHello's wait included.
           handshakeTimeoutMs: remainingMs,
           onSecure: (stream) => this.secureConnection(stream),
           onFailure: (reason) => this.opts.log.info({ remote: s.remoteAddress, reason }, 'legacy TLS handshake failed'),
+          onAbort: (reason) => this.opts.log.info({ remote: s.remoteAddress, reason }, 'legacy TLS connection closed'),
         });
       },
       refuse: (s, reason, remote) => {
@@ -120,6 +135,13 @@ export class WebServer {
         setTimeout(() => s.destroy(), 2000).unref();
       },
     });
+  }
+
+  /** Bytes written to the listeners' sockets that their peers have not taken yet (what unread output costs; the tests measure it). */
+  bufferedOutputBytes(): number {
+    let n = 0;
+    for (const s of this.sockets) n += s.writableLength;
+    return n;
   }
 
   async listenHttp(host: string, port: number): Promise<number> {

@@ -23,10 +23,11 @@ export function tempDir(prefix = 'msnpd-test-'): string {
  * this process (made once; tests of certificate creation itself pass
  * MSNPD_TLS_CERT: '' to get a fresh one in their data directory).
  */
-export function sharedTls(): { cert: string; key: string; ca: string } {
+export function sharedTls(): { cert: string; key: string; ca: string; legacyCert: string; legacyKey: string } {
   const dir = path.join(os.tmpdir(), `msnpd-test-tls-${process.pid}`);
-  if (!fs.existsSync(path.join(dir, 'tls', 'server.crt'))) ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
-  return { cert: path.join(dir, 'tls', 'server.crt'), key: path.join(dir, 'tls', 'server.key'), ca: path.join(dir, 'tls', 'ca.crt') };
+  const tls = (f: string) => path.join(dir, 'tls', f);
+  if (!fs.existsSync(tls('server.crt')) || !fs.existsSync(tls('legacy.crt'))) ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
+  return { cert: tls('server.crt'), key: tls('server.key'), ca: tls('ca.crt'), legacyCert: tls('legacy.crt'), legacyKey: tls('legacy.key') };
 }
 
 /** Environment for a test server: ephemeral ports, cheap password hashing, no challenges unless asked. */
@@ -35,6 +36,8 @@ export function testEnv(dataDir: string, extra: Record<string, string> = {}): Re
   return {
     MSNPD_TLS_CERT: tls.cert,
     MSNPD_TLS_KEY: tls.key,
+    MSNPD_TLS_LEGACY_CERT: tls.legacyCert,
+    MSNPD_TLS_LEGACY_KEY: tls.legacyKey,
     MSNPD_DATA: dataDir,
     MSNPD_HOST: HOST,
     MSNPD_NS_PORT: '0',

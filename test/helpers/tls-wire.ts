@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { HOST } from './server.js';
+import { pino } from 'pino';
+import { HOST, startTestServer, type TestServer } from './server.js';
 
 function whichGnutlsCli(): string | undefined {
   const r = spawnSync('sh', ['-c', 'command -v gnutls-cli'], { encoding: 'utf8' });
@@ -126,4 +127,12 @@ export function records(bytes: Buffer): { type: number; body: Buffer }[] {
 /** A fatal alert record in TLS 1.0 framing: 15 03 01 00 02 02 <description>. */
 export function fatalAlert(description: number): Buffer {
   return Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, description]);
+}
+
+/** A test server whose log lines (pino JSON) can be read back; MSNPD_TLS_HANDSHAKE_TIMEOUT 2 s unless `env` says. */
+export async function loggedServer(env: Record<string, string>, dir?: string): Promise<{ t: TestServer; lines: string[] }> {
+  const lines: string[] = [];
+  const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
+  const t = await startTestServer({ MSNPD_TLS_HANDSHAKE_TIMEOUT: '2', ...env }, dir, { log });
+  return { t, lines };
 }

@@ -25,8 +25,8 @@ export interface LegacyClientOptions {
   ca?: string | Buffer;
   /** Split the ClientKeyExchange and Finished into records of this many bytes (as a client may). */
   handshakeRecordSize?: number;
-  /** Misbehave: send a Finished whose verify_data is wrong. */
-  wrongFinished?: boolean;
+  /** Misbehave: send a Finished whose verify_data is wrong (true), or one byte short ('short'). */
+  wrongFinished?: boolean | 'short';
   /** Milliseconds to wait for any one thing from the server (default 10 s). */
   timeoutMs?: number;
 }
@@ -54,13 +54,15 @@ export class LegacyTlsClient {
   readonly closed: Promise<void>;
   /** The suite the server chose. */
   suite: LegacySuite | undefined;
+  /** The certificate the server presented (the first of its chain). */
+  serverCertificate: X509Certificate | undefined;
 
   private readonly records = new RecordReader();
   private readonly handshakeReader = new HandshakeReader();
   private readonly events: Event[] = [];
   private wake: (() => void) | undefined;
   private readState: CipherState | undefined;
-  private writeState: CipherState | undefined;
+  private writeState: FaultyCipherState | undefined;
   private pendingRead: CipherState | undefined;
   private ended = false;
 
@@ -114,6 +116,7 @@ export class LegacyTlsClient {
     const cert = await this.expectHandshake(HS.certificate);
     transcript.push(cert.raw);
     const chain = parseCertificates(cert.body);
+    this.serverCertificate = chain[0];
     if (this.opts.ca !== undefined) verifyChain(chain, new X509Certificate(this.opts.ca));
     const done = await this.expectHandshake(HS.serverHelloDone);
     transcript.push(done.raw);
@@ -127,12 +130,12 @@ export class LegacyTlsClient {
     const kb = keyBlock(master, clientRandom, serverRandom, suite.macLength, suite.keyLength, suite.blockLength);
     this.pendingRead = new CipherState(suite, kb.serverMac, kb.serverKey, kb.serverIv);
     const verify = finishedData(master, 'client finished', Buffer.concat(transcript));
-    if (this.opts.wrongFinished) verify[0]! ^= 0xff;
-    const fin = handshakeMessage(HS.finished, verify);
+    if (this.opts.wrongFinished === true) verify[0]! ^= 0xff;
+    const fin = handshakeMessage(HS.finished, this.opts.wrongFinished === 'short' ? verify.subarray(0, verify.length - 1) : verify);
     transcript.push(fin);
     this.sendHandshake(cke);
     this.send(CONTENT.changeCipherSpec, Buffer.from([1]));
-    this.writeState = new CipherState(suite, kb.clientMac, kb.clientKey, kb.clientIv);
+    this.writeState = new FaultyCipherState(suite, kb.clientMac, kb.clientKey, kb.clientIv);
     this.sendHandshake(fin);
 
     const ccs = await this.next();
@@ -150,6 +153,17 @@ export class LegacyTlsClient {
   /** A record header announcing more than TLS allows (2^14 + 2048 + 1 bytes), and that many bytes. */
   sendOversized(type: number = CONTENT.applicationData): void {
     this.sendRaw(Buffer.concat([recordHeader(type, MAX_CIPHERTEXT + 1), Buffer.alloc(MAX_CIPHERTEXT + 1)]));
+  }
+
+  /** One record of `type` (encrypted once the handshake is done), whatever it holds. */
+  sendRecord(type: number, data: Buffer): void {
+    this.send(type, data);
+  }
+
+  /** The bytes of one record as `sendRecord` would send them, not sent (the sequence number moves on): for tests to mutate. */
+  sealRecord(type: number, data: Buffer): Buffer {
+    const body = this.writeState ? this.writeState.encrypt(type, data) : data;
+    return Buffer.concat([recordHeader(type, body.length), body]);
   }
 
   /** Bytes as they are, past the record layer. */
@@ -192,7 +206,8 @@ export class LegacyTlsClient {
   }
 
   private send(type: number, data: Buffer, fault?: 'mac' | 'padding'): void {
-    const body = this.writeState ? this.writeState.encrypt(type, data, fault) : data;
+    if (!fault || !this.writeState) return this.sendRaw(this.sealRecord(type, data));
+    const body = this.writeState.encryptWithFault(type, data, fault);
     this.sendRaw(Buffer.concat([recordHeader(type, body.length), body]));
   }
 
@@ -261,6 +276,25 @@ export class LegacyTlsClient {
     if (e.kind === 'error') return e.error;
     if (e.kind === 'close') return new Error(`connection closed while waiting for ${wanted}`);
     return new Error(`expected ${wanted}, got ${e.kind}${e.kind === 'handshake' ? ` ${e.type}` : ''}`);
+  }
+}
+
+/**
+ * The test client's record writer, which can break a record on purpose (the
+ * server's own CipherState has no such branch): a MAC with one bit flipped, or
+ * CBC padding bytes that disagree with its length.
+ */
+class FaultyCipherState extends CipherState {
+  encryptWithFault(type: number, plaintext: Buffer, fault: 'mac' | 'padding'): Buffer {
+    const mac = this.nextMac(type, plaintext);
+    if (fault === 'mac') mac[0]! ^= 0x01;
+    let pad = this.padding(plaintext.length + mac.length);
+    if (fault === 'padding') {
+      // A wrong padding byte needs at least one besides the length byte.
+      if (pad.length === 1) pad = Buffer.alloc(this.suite.blockLength + 1, this.suite.blockLength);
+      pad[0]! ^= 0xff;
+    }
+    return this.seal(plaintext, mac, pad);
   }
 }
 

@@ -1,7 +1,7 @@
 // The TLS 1.0 record layer (RFC 2246 §6.2): MAC-then-encrypt with HMAC over
 // the sequence number and header, 3DES-CBC with the IV chained from the last
 // ciphertext block, or RC4. One CipherState per direction.
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { Rc4 } from './rc4.js';
 import type { LegacySuite } from './suites.js';
 
@@ -37,95 +37,143 @@ export function recordHeader(type: number, length: number, version = VERSION): B
   return h;
 }
 
+/** A running hash (what `createHash` returns); tests pass a counting one. */
+export interface RecordHash {
+  update(data: Buffer): unknown;
+  digest(): Buffer;
+}
+export type HashFactory = (alg: 'md5' | 'sha1') => RecordHash;
+const nodeHash: HashFactory = (alg) => createHash(alg);
+
+/** Input block of MD5 and SHA-1, and the bytes their final padding adds at least (0x80 and a 64-bit length). */
+const HASH_BLOCK = 64;
+const HASH_TRAILER = 9;
+/** Compression-function calls to hash `n` bytes with MD5 or SHA-1. */
+export function compressions(n: number): number {
+  return Math.floor((n + HASH_TRAILER - 1) / HASH_BLOCK) + 1;
+}
+/** The TLS MAC header: sequence number, type, version, length (RFC 2246 §6.2.3.1). */
+const MAC_HEADER = 13;
+/** The longest CBC padding (its length is one byte), so the window every record's padding check covers. */
+const MAX_PADDING = 255;
+/** Zeros fed to a throw-away hash so every CBC record costs the same compressions (at most 5 extra blocks). */
+const FILLER = Buffer.alloc(8 * HASH_BLOCK);
+
 /** One direction's keys and state after ChangeCipherSpec. */
 export class CipherState {
   private seq = 0n;
   private iv: Buffer;
   private readonly rc4: Rc4 | undefined;
+  /** The MAC key XOR ipad and XOR opad (RFC 2104), HMAC done by hand so its work can be counted and evened out. */
+  private readonly innerKey: Buffer;
+  private readonly outerKey: Buffer;
 
   constructor(
-    private readonly suite: LegacySuite,
-    private readonly macKey: Buffer,
+    protected readonly suite: LegacySuite,
+    macKey: Buffer,
     private readonly key: Buffer,
     iv: Buffer,
+    private readonly hash: HashFactory = nodeHash,
   ) {
     this.iv = iv;
     this.rc4 = suite.cipher === 'rc4' ? new Rc4(key) : undefined;
+    const k = Buffer.alloc(HASH_BLOCK);
+    macKey.copy(k); // TLS MAC keys (16 or 20 bytes) are shorter than a block
+    this.innerKey = Buffer.from(k.map((b) => b ^ 0x36));
+    this.outerKey = Buffer.from(k.map((b) => b ^ 0x5c));
   }
 
-  private mac(type: number, fragment: Buffer): Buffer {
-    const head = Buffer.alloc(13);
+  /** HMAC over this record's header and `fragment`; advances the sequence number. */
+  protected nextMac(type: number, fragment: Buffer): Buffer {
+    const head = Buffer.alloc(MAC_HEADER);
     head.writeBigUInt64BE(this.seq, 0);
     head[8] = type;
     head.writeUInt16BE(VERSION, 9);
     head.writeUInt16BE(fragment.length, 11);
-    return createHmac(this.suite.mac, this.macKey).update(head).update(fragment).digest();
+    this.seq++;
+    const inner = this.hash(this.suite.mac);
+    inner.update(this.innerKey);
+    inner.update(head);
+    inner.update(fragment);
+    const outer = this.hash(this.suite.mac);
+    outer.update(this.outerKey);
+    outer.update(inner.digest());
+    return outer.digest();
   }
 
-  /**
-   * The record body for `plaintext` (MAC appended, padded, encrypted).
-   * `fault` breaks it on purpose (the test client's misbehaviours): a MAC
-   * with one bit flipped, or CBC padding bytes that disagree with its length.
-   */
-  encrypt(type: number, plaintext: Buffer, fault?: 'mac' | 'padding'): Buffer {
-    const mac = this.mac(type, plaintext);
-    this.seq++;
-    if (fault === 'mac') mac[0]! ^= 0x01;
+  /** The CBC padding for `length` bytes of plaintext and MAC: the fewest bytes, each holding the padding length. */
+  protected padding(length: number): Buffer {
+    if (this.rc4) return Buffer.alloc(0);
+    const bs = this.suite.blockLength;
+    const padLen = (bs - ((length + 1) % bs)) % bs;
+    return Buffer.alloc(padLen + 1, padLen);
+  }
+
+  /** Encrypts plaintext, MAC and padding into a record body. */
+  protected seal(plaintext: Buffer, mac: Buffer, pad: Buffer): Buffer {
     if (this.rc4) return this.rc4.update(Buffer.concat([plaintext, mac]));
     const bs = this.suite.blockLength;
-    let padLen = (bs - ((plaintext.length + mac.length + 1) % bs)) % bs;
-    // A wrong padding byte needs at least one besides the length byte.
-    if (fault === 'padding' && padLen === 0) padLen = bs;
-    const pad = Buffer.alloc(padLen + 1, padLen);
-    if (fault === 'padding') pad[0]! ^= 0xff;
-    return this.encryptBlocks(Buffer.concat([plaintext, mac, pad]));
-  }
-
-  private encryptBlocks(data: Buffer): Buffer {
-    const bs = this.suite.blockLength;
     const c = createCipheriv('des-ede3-cbc', this.key, this.iv).setAutoPadding(false);
-    const out = Buffer.concat([c.update(data), c.final()]);
+    const out = Buffer.concat([c.update(Buffer.concat([plaintext, mac, pad])), c.final()]);
     this.iv = Buffer.from(out.subarray(out.length - bs));
     return out;
   }
 
+  /** The record body for `plaintext` (MAC appended, padded, encrypted). */
+  encrypt(type: number, plaintext: Buffer): Buffer {
+    const mac = this.nextMac(type, plaintext);
+    return this.seal(plaintext, mac, this.padding(plaintext.length + mac.length));
+  }
+
   /**
    * The plaintext of a record body, or undefined when its padding or MAC is
-   * wrong (one answer for both: no padding oracle).
+   * wrong: one answer for both, decided at the end (no padding oracle), and
+   * for CBC the same work whatever the padding says (RFC 5246 §6.2.3.2's
+   * implementation note, and the Lucky13 countermeasure of AlFardan and
+   * Paterson 2013): the padding is checked over a fixed window of 255 bytes
+   * (or the whole record when shorter), a padding length that cannot fit is
+   * taken as zero, and a throw-away hash makes up the compression-function
+   * calls a longer padding saved the MAC.
    */
   decrypt(type: number, body: Buffer): Buffer | undefined {
     const macLen = this.suite.macLength;
-    let plain: Buffer;
-    let padOk = true;
-    let dataLen: number;
     if (this.rc4) {
       if (body.length < macLen) return undefined;
-      plain = this.rc4.update(body);
-      dataLen = plain.length - macLen;
-    } else {
-      const bs = this.suite.blockLength;
-      if (body.length === 0 || body.length % bs !== 0 || body.length < macLen + 1) return undefined;
-      const d = createDecipheriv('des-ede3-cbc', this.key, this.iv).setAutoPadding(false);
-      plain = Buffer.concat([d.update(body), d.final()]);
-      this.iv = Buffer.from(body.subarray(body.length - bs));
-      const padLen = plain[plain.length - 1]!;
-      if (padLen + 1 + macLen > plain.length) {
-        padOk = false;
-        dataLen = plain.length - macLen - 1;
-      } else {
-        // Every padding byte must equal the padding length (RFC 2246 §6.2.3.2).
-        let bad = 0;
-        for (let i = plain.length - 1 - padLen; i < plain.length - 1; i++) bad |= plain[i]! ^ padLen;
-        padOk = bad === 0;
-        dataLen = plain.length - padLen - 1 - macLen;
-      }
+      const plain = this.rc4.update(body);
+      const data = plain.subarray(0, plain.length - macLen);
+      const macOk = timingSafeEqual(plain.subarray(data.length), this.nextMac(type, data));
+      return macOk ? Buffer.from(data) : undefined;
     }
-    const data = plain.subarray(0, Math.max(0, dataLen));
-    const expected = this.mac(type, data);
-    this.seq++;
-    const got = plain.subarray(data.length, data.length + macLen);
-    const macOk = got.length === expected.length && timingSafeEqual(got, expected);
-    return padOk && macOk ? Buffer.from(data) : undefined;
+    // Lengths known to anyone on the wire may be refused early.
+    const bs = this.suite.blockLength;
+    if (body.length === 0 || body.length % bs !== 0 || body.length < macLen + 1) return undefined;
+    const d = createDecipheriv('des-ede3-cbc', this.key, this.iv).setAutoPadding(false);
+    const plain = Buffer.concat([d.update(body), d.final()]);
+    this.iv = Buffer.from(body.subarray(body.length - bs));
+    const n = plain.length;
+    const claimed = plain[n - 1]!;
+    // -1 when the claimed padding does not fit beside the MAC, else 0 (no branch on it).
+    const tooLong = (n - 1 - macLen - claimed) >> 31;
+    const padLen = claimed & ~tooLong;
+    let bad = tooLong & 1;
+    // Every padding byte must equal the padding length (RFC 2246 §6.2.3.2);
+    // the loop reads the same bytes whatever the padding length is.
+    const window = Math.min(MAX_PADDING, n - 1);
+    for (let i = 1; i <= window; i++) {
+      const inPadding = ((i - padLen - 1) >> 31) & 0xff;
+      bad |= (plain[n - 1 - i]! ^ padLen) & inPadding;
+    }
+    const dataLen = n - 1 - padLen - macLen;
+    const data = plain.subarray(0, dataLen);
+    const expected = this.nextMac(type, data);
+    // The MAC's inner hash took fewer blocks than with no padding at all: make them up.
+    const longest = compressions(HASH_BLOCK + MAC_HEADER + n - 1 - macLen);
+    const spent = compressions(HASH_BLOCK + MAC_HEADER + dataLen);
+    const filler = this.hash(this.suite.mac);
+    filler.update(FILLER.subarray(0, (longest - spent + 1) * HASH_BLOCK - HASH_TRAILER));
+    filler.digest();
+    const macOk = timingSafeEqual(plain.subarray(dataLen, dataLen + macLen), expected) ? 1 : 0;
+    return (bad === 0 ? 1 : 0) & macOk ? Buffer.from(data) : undefined;
   }
 }
 

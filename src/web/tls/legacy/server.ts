@@ -3,7 +3,7 @@
 // session resumption, no renegotiation), then a Duplex of the decrypted bytes
 // that the HTTP server reads like any other connection. Anything it does not
 // fully support gets a fatal alert and a close.
-import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
 import type { ClientHello } from '../clienthello.js';
@@ -19,6 +19,21 @@ const MAX_RENEGOTIATION_HELLO = 16384;
 const FINISHED_LENGTH = 12;
 /** Plaintext per record we send (COMPAT: msn-pecan reads 8 KiB at a time, client-quirks.md). */
 const SEND_FRAGMENT = 8192;
+/**
+ * Renegotiating ClientHellos answered with a no_renegotiation warning on one
+ * connection; the next gets a fatal alert and a close. Each costs a record
+ * back, so without a cap a client packing empty hellos into its records
+ * makes the server write several times what it sends.
+ */
+export const MAX_RENEGOTIATION_ATTEMPTS = 3;
+/**
+ * Bytes queued on a socket whose peer does not read before the connection is
+ * dropped. Reading from such a client stops as soon as its output backs up,
+ * so only one response chunk (the HTTP server writes a body at once; the
+ * largest, RST.srf's, are tens of KiB) can push the queue past Node's
+ * high-water mark.
+ */
+export const MAX_QUEUED_OUTPUT = 1024 * 1024;
 
 export interface LegacyTlsIdentity {
   key: KeyObject;
@@ -43,6 +58,11 @@ export interface LegacyTlsOptions {
   onSecure(stream: LegacyTlsStream): void;
   /** Why a connection ended without a handshake (one log line). */
   onFailure(reason: string): void;
+  /** Why an open connection was closed on the client's account (one log line). */
+  onAbort?(reason: string): void;
+  /** Defaults MAX_RENEGOTIATION_ATTEMPTS and MAX_QUEUED_OUTPUT (tests change them to look at one guard alone). */
+  maxRenegotiationAttempts?: number;
+  maxQueuedOutput?: number;
 }
 
 type State = 'key-exchange' | 'change-cipher' | 'finished' | 'open' | 'closed';
@@ -124,6 +144,12 @@ export class LegacyTlsConnection {
   private pendingWrite: CipherState | undefined;
   private stream: LegacyTlsStream | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** Renegotiating ClientHellos received so far. */
+  private renegotiations = 0;
+  /** The socket holds more than its high-water mark of our output: nothing more is read or answered until it drains. */
+  private outputBlocked = false;
+  /** The HTTP side has not taken the plaintext pushed to it yet. */
+  private readerFull = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -176,7 +202,12 @@ export class LegacyTlsConnection {
   private receive(data: Buffer): void {
     if (this.state === 'closed') return;
     this.records.push(data);
-    for (;;) {
+    this.pump();
+  }
+
+  /** Handles the records read so far, until the client's output backs up. */
+  private pump(): void {
+    while (!this.outputBlocked) {
       const rec = this.records.next();
       if (rec === undefined) break;
       if (rec === 'overflow') return this.fail(ALERT.recordOverflow, 'record too large');
@@ -226,7 +257,10 @@ export class LegacyTlsConnection {
         }
       case CONTENT.applicationData:
         if (this.state !== 'open') return this.fail(ALERT.unexpectedMessage, 'application data before the handshake finished');
-        if (body.length > 0 && this.stream && !this.stream.push(body)) this.socket.pause();
+        if (body.length > 0 && this.stream && !this.stream.push(body)) {
+          this.readerFull = true;
+          this.socket.pause();
+        }
         return;
       default:
         return this.fail(ALERT.unexpectedMessage, `record type ${type}`);
@@ -263,7 +297,7 @@ export class LegacyTlsConnection {
     }
     if (this.state === 'finished' && type === HS.finished) {
       const expected = finishedData(this.master, 'client finished', Buffer.concat(this.transcript));
-      if (body.length !== FINISHED_LENGTH || !body.equals(expected)) return this.fail(ALERT.decryptError, 'wrong client Finished');
+      if (body.length !== FINISHED_LENGTH || !timingSafeEqual(body, expected)) return this.fail(ALERT.decryptError, 'wrong client Finished');
       this.transcript.push(raw);
       this.writeRecords(CONTENT.changeCipherSpec, Buffer.from([1]));
       this.writeState = this.pendingWrite;
@@ -277,7 +311,11 @@ export class LegacyTlsConnection {
       return;
     }
     if (this.state === 'open' && type === HS.clientHello) {
-      // No renegotiation: a warning; the client may carry on or give up.
+      // No renegotiation: a warning; the client may carry on or give up. A
+      // client that keeps asking is not answered for ever.
+      this.renegotiations++;
+      const cap = this.opts.maxRenegotiationAttempts ?? MAX_RENEGOTIATION_ATTEMPTS;
+      if (this.renegotiations > cap) return this.fail(ALERT.handshakeFailure, `${this.renegotiations} renegotiation attempts (${cap} answered)`);
       this.writeRecords(CONTENT.alert, Buffer.from([1, ALERT.noRenegotiation]));
       return;
     }
@@ -288,12 +326,14 @@ export class LegacyTlsConnection {
   sendApplicationData(data: Buffer, cb: (e?: Error | null) => void): void {
     if (this.state !== 'open') return cb(new Error('connection closed'));
     this.writeRecords(CONTENT.applicationData, data);
-    if (this.socket.writableNeedDrain) this.socket.once('drain', () => cb());
+    if ((this.state as State) === 'closed') cb(new Error('connection closed'));
+    else if (this.socket.writableNeedDrain) this.socket.once('drain', () => cb());
     else cb();
   }
 
   resumeReading(): void {
-    if (this.state === 'open') this.socket.resume();
+    this.readerFull = false;
+    if (this.state === 'open' && !this.outputBlocked) this.socket.resume();
   }
 
   closeNotify(): void {
@@ -318,7 +358,32 @@ export class LegacyTlsConnection {
       out.push(recordHeader(type, body.length), body);
       if (data.length === 0) break;
     }
-    this.socket.write(Buffer.concat(out));
+    if (this.socket.write(Buffer.concat(out))) return;
+    // The client is not reading what we send: stop reading (and answering)
+    // until it does, and drop it once too much waits.
+    const max = this.opts.maxQueuedOutput ?? MAX_QUEUED_OUTPUT;
+    if (this.socket.writableLength > max) return this.drop(`${this.socket.writableLength} bytes of output unread (more than ${max})`);
+    if (this.outputBlocked) return;
+    this.outputBlocked = true;
+    this.socket.pause();
+    this.socket.once('drain', () => {
+      this.outputBlocked = false;
+      if (this.state === 'closed') return;
+      this.pump();
+      if (!this.outputBlocked && !this.readerFull && (this.state as State) !== 'closed') this.socket.resume();
+    });
+  }
+
+  /** Closes at once, without an alert (nothing more can be written). */
+  private drop(reason: string): void {
+    if (this.state === 'closed') return;
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    clearTimeout(this.timer);
+    if (wasOpen) this.opts.onAbort?.(reason);
+    else this.opts.onFailure(reason);
+    if (this.stream && !this.stream.destroyed) this.stream.destroy();
+    this.socket.destroy();
   }
 
   private fail(alert: number, reason: string): void {
@@ -330,6 +395,7 @@ export class LegacyTlsConnection {
         // nothing more to say
       }
     }
+    if ((this.state as State) === 'closed') return; // dropped: the alert did not fit
     this.shutdown(reason, true);
   }
 
@@ -338,6 +404,7 @@ export class LegacyTlsConnection {
     this.state = 'closed';
     clearTimeout(this.timer);
     if (failed && !wasOpen) this.opts.onFailure(reason);
+    if (failed && wasOpen) this.opts.onAbort?.(reason);
     if (this.stream && !this.stream.destroyed) this.stream.destroy();
     this.socket.end();
     this.socket.destroySoon?.();

@@ -40,3 +40,88 @@ export async function gatewayLogin(t: TestServer, email: string, version: number
 export function destroyGatewayClients(): void {
   for (const c of made.splice(0)) c.conn?.destroy();
 }
+
+export interface RawReply {
+  /** The status line, e.g. `HTTP/1.1 200 OK`. */
+  status: string;
+  /** Header lines exactly as sent, in order. */
+  headers: string[];
+  body: Buffer;
+}
+
+/** A gateway request as the clients write it: absolute form, keep-alive, the body raw. */
+export function gatewayRequest(query: string, body: string | Buffer = '', opts: { host?: string; version?: string; connection?: string } = {}): Buffer {
+  const host = opts.host ?? 'gateway.messenger.hotmail.com';
+  const b = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
+  const head =
+    `POST http://${host}/gateway/gateway.dll?${query} HTTP/${opts.version ?? '1.1'}\r\nAccept: */*\r\nUser-Agent: MSMSGS\r\nHost: ${host}\r\n` +
+    `Connection: ${opts.connection ?? 'Keep-Alive'}\r\nContent-Type: application/x-msn-messenger\r\nContent-Length: ${b.length}\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), b]);
+}
+
+/**
+ * Sends each request on one raw TCP connection, waiting for each answer
+ * (by its Content-Length) before the next; stops early if the server closes.
+ * `next` may build the following request from the answers so far.
+ */
+export async function rawExchange(port: number, requests: (Buffer | ((sofar: RawReply[]) => Buffer))[]): Promise<{ replies: RawReply[]; closed: boolean }> {
+  const net = await import('node:net');
+  const sock = net.connect({ host: HOST, port });
+  await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
+  let buf = Buffer.alloc(0);
+  let closed = false;
+  let wake: (() => void) | undefined;
+  sock.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    wake?.();
+  });
+  sock.on('close', () => {
+    closed = true;
+    wake?.();
+  });
+  sock.on('error', () => undefined);
+  const replies: RawReply[] = [];
+  const readReply = async (): Promise<RawReply | undefined> => {
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end >= 0) {
+        const lines = buf.toString('latin1', 0, end).split('\r\n');
+        const len = Number(/^content-length: *(\d+)$/im.exec(lines.join('\n'))?.[1] ?? 0);
+        if (buf.length >= end + 4 + len) {
+          const r = { status: lines[0]!, headers: lines.slice(1), body: buf.subarray(end + 4, end + 4 + len) };
+          buf = buf.subarray(end + 4 + len);
+          return r;
+        }
+      }
+      if (closed || Date.now() > deadline) return undefined;
+      await new Promise<void>((r) => {
+        const timer = setTimeout(() => {
+          wake = undefined;
+          r();
+        }, 1000);
+        wake = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          r();
+        };
+      });
+    }
+  };
+  for (const req of requests) {
+    if (closed) break;
+    sock.write(typeof req === 'function' ? req(replies) : req);
+    const r = await readReply();
+    if (!r) break;
+    replies.push(r);
+  }
+  const wasClosed = closed;
+  sock.destroy();
+  return { replies, closed: wasClosed };
+}
+
+/** The SessionID of an answer's X-MSN-Messenger header. */
+export function sessionIdOf(r: RawReply): string {
+  const h = r.headers.find((l) => l.startsWith('X-MSN-Messenger: '));
+  return /SessionID=([^;]*)/.exec(h ?? '')![1]!;
+}

@@ -254,3 +254,23 @@ describe('HTTP gateway: expiry and oversized bodies', () => {
     }
   });
 });
+
+test('gateway settings: defaults, MSNPD_GATEWAY=off, and bad values naming the variable', async () => {
+  const { ConfigError, loadConfig } = await import('../src/config.js');
+  const c = loadConfig({});
+  assert.deepEqual(
+    [c.gateway, c.gatewayHost, c.gatewayTimeout, c.gatewayMaxBody, c.gatewayRequestRate, c.gatewayRequestBurst],
+    [true, undefined, 60, 131072, 50, 200],
+  );
+  for (const env of [{ MSNPD_GATEWAY: 'maybe' }, { MSNPD_GATEWAY_HOST: 'a b' }, { MSNPD_GATEWAY_TIMEOUT: '0' }, { MSNPD_GATEWAY_MAX_BODY: '999999999' }]) {
+    const name = Object.keys(env)[0]!;
+    assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === name);
+  }
+  const off = await startTestServer({ MSNPD_GATEWAY: 'off' });
+  try {
+    const { replies } = await rawExchange(off.server.ports.http!, [gatewayRequest(OPEN_NS, 'VER 1 MSNP7\r\n')]);
+    assert.equal(replies[0]!.status, 'HTTP/1.1 404 Not Found');
+  } finally {
+    await off.stop();
+  }
+});

@@ -61,6 +61,12 @@ describe('HTTP gateway: whole sessions', () => {
       const ok = await ca.login(a!, 'secret');
       assert.equal(ok.verb, 'USR');
       assert.equal(ca.email, a);
+      if (v >= 8) {
+        // COMPAT: the original service reported ClientPort 0 to HTTP clients (hypothetic.org "HTTP connections").
+        const profile = (await ca.conn.expect('MSG')).payload!.toString();
+        assert.match(profile, /\r\nClientPort: 0\r\n/);
+        assert.match(profile, /\r\nClientIP: 127\.0\.0\.1\r\n/);
+      }
       const sync = await ca.sync(0);
       assert.equal(sync.head.verb, 'SYN');
       const cb = await gatewayLogin(t, b!, v, { status: null });

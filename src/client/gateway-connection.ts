@@ -6,6 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import { ClientError, MsnpConnection, type Connector } from './connection.js';
 
 export interface GatewayOptions {
@@ -45,6 +46,10 @@ export class GatewayStream extends Duplex {
   private answerTimer: NodeJS.Timeout | undefined;
   private onFinal: (() => void) | undefined;
   private readonly pollMs: number;
+  private sentAt = 0;
+  /** When set, each answer's round trip in milliseconds (and whether it was a poll) is recorded here (the bench). */
+  timings: { ms: number; poll: boolean; bytes: number }[] | undefined;
+  private sentPoll = false;
 
   constructor(
     private readonly opts: GatewayOptions,
@@ -110,6 +115,8 @@ export class GatewayStream extends Duplex {
       `Accept: */*\r\nUser-Agent: MSMSGS\r\nHost: ${this.gatewayIp}\r\nProxy-Connection: Keep-Alive\r\nConnection: Keep-Alive\r\n` +
       `Pragma: no-cache\r\nContent-Type: application/x-msn-messenger\r\nContent-Length: ${body.length}\r\n\r\n`;
     this.inFlight = true;
+    this.sentAt = performance.now();
+    this.sentPoll = body.length === 0;
     this.socket().write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
     this.answerTimer = setTimeout(() => this.destroy(new ClientError('the gateway did not answer in time')), this.opts.timeoutMs ?? 15000);
   }
@@ -161,6 +168,7 @@ export class GatewayStream extends Duplex {
     this.inbound = this.inbound.subarray(end + 4 + length);
     clearTimeout(this.answerTimer);
     this.inFlight = false;
+    this.timings?.push({ ms: performance.now() - this.sentAt, poll: this.sentPoll, bytes: length });
     this.replies.push({ status, headers });
     if ((headers.get('connection') ?? '').toLowerCase() === 'close') this.sock?.end();
     this.onReply({ status, headers, body });

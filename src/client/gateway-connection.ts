@@ -41,6 +41,8 @@ export class GatewayStream extends Duplex {
   private outbox: Buffer[] = [];
   private inFlight = false;
   private ending = false;
+  /** The server ended the session (`Session=close`). */
+  private sessionClosed = false;
   private abandoned = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private answerTimer: NodeJS.Timeout | undefined;
@@ -75,8 +77,9 @@ export class GatewayStream extends Duplex {
   override _final(cb: (e?: Error | null) => void): void {
     this.ending = true;
     this.onFinal = () => {
+      this.onFinal = undefined;
       this.sock?.destroy();
-      this.push(null);
+      if (!this.sessionClosed) this.push(null);
       cb();
     };
     this.next();
@@ -100,6 +103,7 @@ export class GatewayStream extends Duplex {
   /** Sends the next request: queued commands, or a poll when `poll` is set and nothing is queued. */
   private next(poll = false): void {
     if (this.inFlight || this.destroyed || this.abandoned) return;
+    if (this.sessionClosed) return void (this.ending && this.onFinal?.());
     if (this.outbox.length === 0 && (!poll || this.sessionId === undefined)) {
       if (this.ending) return this.onFinal?.();
       return this.schedulePoll();
@@ -186,9 +190,9 @@ export class GatewayStream extends Duplex {
     }
     if (r.body.length > 0) this.push(Buffer.from(r.body));
     if (closed) {
+      this.sessionClosed = true;
       this.sock?.destroy();
       this.push(null);
-      return;
     }
     this.next();
   }

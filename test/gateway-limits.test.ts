@@ -112,6 +112,23 @@ describe('HTTP gateway: framing, ids, lifecycle and limits', () => {
     assert.equal(new Set(ids.map((i) => i.split('.')[0])).size, ids.length);
   });
 
+  test('requests of one session that arrive together are answered in order: output never overtakes', async () => {
+    const { w, cg, cw } = await watchedPair(t);
+    const stream = cg.conn.socket as unknown as GatewayStream;
+    const id = stream.sessionId!;
+    stream.abandon();
+    // Output waits for the gateway user (a status change), then a command that takes a database
+    // round trip and a poll arrive pipelined on one connection.
+    await cw.setStatus('AWY');
+    const { replies } = await rawExchange(t.server.ports.http!, [gatewayRequest(`SessionID=${id}`, 'SYN 50 0\r\n'), gatewayRequest(`Action=poll&SessionID=${id}`)], { pipelined: true });
+    assert.equal(replies.length, 2);
+    const lines = Buffer.concat(replies.map((r) => r.body)).toString('latin1').split('\r\n');
+    const nln = lines.findIndex((l) => l.startsWith(`NLN AWY ${w}`));
+    const syn = lines.findIndex((l) => l.startsWith('SYN 50 '));
+    assert.ok(nln >= 0 && syn >= 0, lines.join(' | '));
+    assert.ok(nln < syn, 'what was queued first arrives first');
+  });
+
   test('a session the server ends: its last output comes with Session=close, then the id is unknown (400)', async () => {
     const e = await account();
     const first = await gatewayLogin(t, e, 7);

@@ -64,7 +64,7 @@ export function gatewayRequest(query: string, body: string | Buffer = '', opts: 
  * (by its Content-Length) before the next; stops early if the server closes.
  * `next` may build the following request from the answers so far.
  */
-export async function rawExchange(port: number, requests: (Buffer | ((sofar: RawReply[]) => Buffer))[]): Promise<{ replies: RawReply[]; closed: boolean }> {
+export async function rawExchange(port: number, requests: (Buffer | ((sofar: RawReply[]) => Buffer))[], opts: { pipelined?: boolean } = {}): Promise<{ replies: RawReply[]; closed: boolean }> {
   const net = await import('node:net');
   const sock = net.connect({ host: HOST, port });
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
@@ -108,9 +108,11 @@ export async function rawExchange(port: number, requests: (Buffer | ((sofar: Raw
       });
     }
   };
+  // Pipelined: every request written at once, as one chunk, before any answer is read.
+  if (opts.pipelined) sock.write(Buffer.concat(requests.map((r) => (typeof r === 'function' ? r([]) : r))));
   for (const req of requests) {
     if (closed) break;
-    sock.write(typeof req === 'function' ? req(replies) : req);
+    if (!opts.pipelined) sock.write(typeof req === 'function' ? req(replies) : req);
     const r = await readReply();
     if (!r) break;
     replies.push(r);

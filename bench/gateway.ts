@@ -1,6 +1,12 @@
 // The HTTP gateway relay: pairs chat through polling gateway sessions (NS and
 // SB both over HTTP, one keep-alive connection each, as Pidgin and msn-pecan
 // do), with the same message driver as the TCP relay scenario.
+// `npm run bench -- --scenarios gateway` (50 pairs x 200 messages, window 10),
+// 2026-12-03 on 2 shared cores: 3,100 messages/s through the gateway vs 15,800
+// over TCP; latency p50 94 ms, p99 2,020 ms (a message for a side with nothing
+// to send waits for its next poll, every 2 s); a poll that finds output is
+// answered in 2.5 ms (p50), an empty one in 0.8 ms. With --gateway-poll-ms 250:
+// 7,000 messages/s, p99 444 ms.
 import type { MsnpConnection } from '../src/client/connection.js';
 import { GatewayStream, gatewayConnector } from '../src/client/gateway-connection.js';
 import { NsClient } from '../src/client/ns-client.js';

@@ -257,6 +257,22 @@ describe('HTTP gateway: expiry and oversized bodies', () => {
     assert.ok(!open.replies[0]!.headers.some((h) => h.startsWith('X-MSN-Messenger')));
   });
 
+  test('a polling client keeps its one connection beyond the web lifetime cap (4 x MSNPD_WEB_IDLE_TIMEOUT)', async () => {
+    const t2 = await startTestServer({ MSNPD_GATEWAY_REQUEST_RATE: '0', MSNPD_WEB_IDLE_TIMEOUT: '1' });
+    try {
+      await t2.user('k@example.com');
+      const c = await gatewayLogin(t2, 'k@example.com', 7);
+      const stream = c.conn.socket as unknown as GatewayStream;
+      // Polls every 25 ms for longer than the 4 s cap a connection without keep-alive answers would get.
+      await new Promise((r) => setTimeout(r, 5000));
+      assert.equal((await c.conn.request('CHG', ['BSY'], undefined, 15000)).args[1], 'BSY');
+      assert.equal(stream.connections, 1, 'no reconnection was needed');
+      c.conn.destroy();
+    } finally {
+      await t2.stop();
+    }
+  });
+
   test('MSNPD_DISPATCH=redirect: gateway clients sign in directly (the gateway never transfers them)', async () => {
     const t2 = await startTestServer({ MSNPD_DISPATCH: 'redirect', MSNPD_GATEWAY_REQUEST_RATE: '0' });
     try {

@@ -34,6 +34,8 @@ export class GatewayStream extends Duplex {
   sessionId: string | undefined;
   /** GW-IP of the latest answer. */
   gatewayIp: string;
+  /** TCP (or TLS) connections opened so far: one for the whole session unless the server closes it. */
+  connections = 0;
   /** Every answer's status and headers, oldest first (tests read them). */
   readonly replies: Omit<GatewayReply, 'body'>[] = [];
   private sock: net.Socket | undefined;
@@ -137,6 +139,7 @@ export class GatewayStream extends Duplex {
     if (this.sock && !this.sock.destroyed) return this.sock;
     const { host, port } = this.opts;
     const s = this.opts.tls ? tls.connect({ host, port, ca: this.opts.tls.ca, servername: this.gatewayIp.replace(/:\d+$/, '') }) : net.connect({ host, port, noDelay: true });
+    this.connections++;
     s.on('data', (d: Buffer) => this.onData(d));
     s.on('error', () => undefined);
     s.on('close', () => {

@@ -242,6 +242,20 @@ describe('HTTP gateway: expiry and oversized bodies', () => {
     sw.conn.destroy();
   });
 
+  test('requests on one kept-alive connection keep every session it carried alive (msn-pecan polls only one of them)', async () => {
+    const port = t.server.ports.http!;
+    const open = gatewayRequest(OPEN_NS, 'VER 1 MSNP7\r\n');
+    const lonely = sessionIdOf((await rawExchange(port, [open])).replies[0]!);
+    const polls: (number | ((r: import('./helpers/gateway.js').RawReply[]) => Buffer))[] = [];
+    // Poll only the second session, every 100 ms, for three times the 1 s timeout.
+    for (let i = 0; i < 30; i++) polls.push(100, (r) => gatewayRequest(`Action=poll&SessionID=${sessionIdOf(r[1]!)}`));
+    const { replies } = await rawExchange(port, [open, open, ...polls, (r) => gatewayRequest(`Action=poll&SessionID=${sessionIdOf(r[0]!)}`)]);
+    assert.equal(replies.length, 33);
+    assert.equal(replies.at(-1)!.status, 'HTTP/1.1 200 OK', 'the session never polled itself is alive: its connection was');
+    const gone = await rawExchange(port, [gatewayRequest(`Action=poll&SessionID=${lonely}`)]);
+    assert.equal(gone.replies[0]!.status, 'HTTP/1.1 400 Bad Request', 'a session alone on its connection expired meanwhile');
+  });
+
   test('a body over MSNPD_GATEWAY_MAX_BODY gets 413 and closes its session; an oversized open opens nothing', async () => {
     const { g, cg, cw } = await pair();
     const id = (cg.conn.socket as unknown as GatewayStream).sessionId!;

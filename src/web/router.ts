@@ -15,6 +15,8 @@ export interface WebRequest {
   /** The address and port the client reached (the HTTP gateway's sessions report them). */
   localAddress: string;
   localPort: number;
+  /** The connection the request came on, as an opaque key (requests kept alive share it). */
+  connection: object;
   secure: boolean;
 }
 

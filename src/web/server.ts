@@ -196,6 +196,7 @@ export class WebServer {
           remoteAddress: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
           localAddress: (req.socket.localAddress ?? '').replace(/^::ffff:/, ''),
           localPort: req.socket.localPort ?? 0,
+          connection: req.socket,
           secure: (req.socket as { encrypted?: boolean }).encrypted === true || (req.socket as { legacyTls?: boolean }).legacyTls === true,
         };
         answer = await this.opts.router.handle(request);

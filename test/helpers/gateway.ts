@@ -62,9 +62,9 @@ export function gatewayRequest(query: string, body: string | Buffer = '', opts: 
 /**
  * Sends each request on one raw TCP connection, waiting for each answer
  * (by its Content-Length) before the next; stops early if the server closes.
- * `next` may build the following request from the answers so far.
+ * A function builds its request from the answers so far; a number is a pause (ms).
  */
-export async function rawExchange(port: number, requests: (Buffer | ((sofar: RawReply[]) => Buffer))[], opts: { pipelined?: boolean } = {}): Promise<{ replies: RawReply[]; closed: boolean }> {
+export async function rawExchange(port: number, requests: (Buffer | ((sofar: RawReply[]) => Buffer) | number)[], opts: { pipelined?: boolean } = {}): Promise<{ replies: RawReply[]; closed: boolean }> {
   const net = await import('node:net');
   const sock = net.connect({ host: HOST, port });
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
@@ -109,9 +109,14 @@ export async function rawExchange(port: number, requests: (Buffer | ((sofar: Raw
     }
   };
   // Pipelined: every request written at once, as one chunk, before any answer is read.
-  if (opts.pipelined) sock.write(Buffer.concat(requests.map((r) => (typeof r === 'function' ? r([]) : r))));
+  if (opts.pipelined) sock.write(Buffer.concat(requests.filter((r) => typeof r !== 'number').map((r) => (typeof r === 'function' ? r([]) : r))));
   for (const req of requests) {
     if (closed) break;
+    // A number: milliseconds to wait before the next request.
+    if (typeof req === 'number') {
+      await new Promise((r) => setTimeout(r, req));
+      continue;
+    }
     if (!opts.pipelined) sock.write(typeof req === 'function' ? req(replies) : req);
     const r = await readReply();
     if (!r) break;

@@ -59,7 +59,7 @@ export function gatewayRoutes(router: Router, sessions: GatewaySessions, opts: G
         return refuse(413, 'Payload Too Large', 'request body too large\n');
       }
     }
-    const a = await sessions.serve(s, req.body);
+    const a = await sessions.serve(s, req.body, req.connection);
     const header = `SessionID=${s.id}; GW-IP=${gatewayHost(req, opts.host)}${a.closed ? '; Session=close' : ''}`;
     return {
       status: 200,

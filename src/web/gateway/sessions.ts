@@ -49,6 +49,8 @@ export interface GatewayAnswer {
 export class GatewaySessions {
   /** By the part of the id before the dot (unique). */
   private readonly byPrefix = new Map<string, GatewaySession>();
+  /** The sessions each kept-alive connection has carried. */
+  private readonly byConnection = new WeakMap<object, Set<GatewaySession>>();
   private readonly now: () => number;
 
   constructor(private readonly opts: GatewaySessionsOptions) {
@@ -83,8 +85,23 @@ export class GatewaySessions {
     return s && sameSessionId(id, s.id) ? s : undefined;
   }
 
-  /** Feeds a request's body (after the session's earlier requests) and collects what is queued for the client. */
-  serve(s: GatewaySession, body: Buffer): Promise<GatewayAnswer> {
+  /**
+   * Feeds a request's body (after the session's earlier requests) and collects what is queued for the client.
+   * A request also counts as a poll for every other session its connection has carried: COMPAT: msn-pecan
+   * carries the NS and all SB sessions on one connection and polls only the one it last wrote to
+   * (pn_http_server.c), so a user chatting for a minute would otherwise lose the notification session.
+   */
+  serve(s: GatewaySession, body: Buffer, connection?: object): Promise<GatewayAnswer> {
+    if (connection) {
+      let carried = this.byConnection.get(connection);
+      if (!carried) this.byConnection.set(connection, (carried = new Set()));
+      carried.add(s);
+      const now = this.now();
+      for (const other of carried) {
+        if (this.byPrefix.get(other.prefix) === other) other.lastSeen = now;
+        else carried.delete(other);
+      }
+    }
     s.inFlight++;
     const answer = s.turn.then(() => this.answer(s, body));
     s.turn = answer.catch(() => undefined);

@@ -14,6 +14,7 @@ import {
 } from './scenarios.js';
 import { compareHandshakes, legacyHandshake, modernHandshake } from './handshakes.js';
 import { helloFloodScenario } from './tls-flood.js';
+import { gatewayRelayScenario } from './gateway.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
 import { ensureCertificates } from '../src/web/certificates.js';
@@ -25,7 +26,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls,tlsflood', 'login,idle,relay,fanout,list,tls,tlsflood')
+  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls,tlsflood,gateway', 'login,idle,relay,fanout,list,tls,tlsflood,gateway')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -38,6 +39,9 @@ const program = new Command()
   .option('--handshakes <n>', 'HTTPS handshakes per measurement (tls scenario)', '1000')
   .option('--handshake-concurrency <n>', 'handshakes in flight at once', '16')
   .option('--flood-mib <n>', 'MiB of renegotiating hellos a non-reading client sends (tlsflood scenario)', '16')
+  .option('--gateway-pairs <n>', 'pairs chatting through the HTTP gateway', '50')
+  .option('--gateway-messages <n>', 'messages per gateway pair (half each way)', '200')
+  .option('--gateway-poll-ms <n>', 'poll interval of the gateway clients while idle (the official client: 2000)', '2000')
   .option('--out <file>', 'JSON results file', path.join(resultsDir, 'latest.json'))
   .option('--profile <dir>', 'write a CPU profile of msnpd (node --cpu-prof) into this directory')
   .parse();
@@ -63,7 +67,7 @@ function log(s: string) {
 
 async function main() {
   // Relay, fan-out and list each get accounts of their own; login and idle reuse them.
-  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 2);
+  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-bench-'));
   log(`creating ${needed} accounts in ${dir}`);
   const file = path.join(dir, 'accounts.txt');
@@ -119,6 +123,22 @@ async function main() {
       rows.push({ scenario: 'relay', metric: 'messages/s', msnpd: m.perSecond, baseline: b.perSecond, ratio: m.perSecond / b.perSecond, target: '≥ 0.8× baseline', ok: m.perSecond / b.perSecond >= 0.8 });
       rows.push({ scenario: 'relay', metric: 'p50 latency ms', msnpd: m.latencyMs.p50, baseline: b.latencyMs.p50, target: '' });
       rows.push({ scenario: 'relay', metric: 'p99 latency ms', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: '' });
+    }
+    if (scenarios.has('gateway')) {
+      const p = num('gatewayPairs');
+      const msgs = num('gatewayMessages');
+      const msnpdHttp = Number(/http server listening on [^\s]+:(\d+)/.exec(msnpd.output())![1]);
+      log(`gateway relay: ${p} pairs × ${msgs} messages through the HTTP gateway (poll every ${num('gatewayPollMs')} ms when idle), then the same over TCP`);
+      const g = await gatewayRelayScenario(msnpdHttp, p, msgs, num('window'), take(2 * p), num('gatewayPollMs'));
+      const tcp = await relayScenarioMsnpd(msnpd.ns, p, msgs, num('window'), take(2 * p));
+      results.gateway = { gateway: g, tcp };
+      const vsTcp = 'vs msnpd over TCP (same sizes)';
+      rows.push({ scenario: 'gateway relay', metric: 'messages/s', msnpd: g.perSecond, baseline: tcp.perSecond, ratio: g.perSecond / tcp.perSecond, target: vsTcp });
+      rows.push({ scenario: 'gateway relay', metric: 'p50 latency ms', msnpd: g.latencyMs.p50, baseline: tcp.latencyMs.p50, target: vsTcp });
+      rows.push({ scenario: 'gateway relay', metric: 'p99 latency ms', msnpd: g.latencyMs.p99, baseline: tcp.latencyMs.p99, target: vsTcp });
+      rows.push({ scenario: 'gateway relay', metric: 'poll finding output: answer p50 ms', msnpd: g.pollWithOutputMs.p50, target: `p99 ${round(g.pollWithOutputMs.p99)} ms (n=${g.pollWithOutputMs.count})` });
+      rows.push({ scenario: 'gateway relay', metric: 'empty poll: answer p50 ms', msnpd: g.emptyPollMs.p50, target: `p99 ${round(g.emptyPollMs.p99)} ms (n=${g.emptyPollMs.count})` });
+      rows.push({ scenario: 'gateway relay', metric: 'request with commands: answer p50 ms', msnpd: g.sendMs.p50, target: `p99 ${round(g.sendMs.p99)} ms (n=${g.sendMs.count})` });
     }
     if (scenarios.has('fanout')) {
       const k = num('watchers');

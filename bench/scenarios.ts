@@ -158,7 +158,7 @@ function drive(sender: MsnpConnection, receiver: MsnpConnection, count: number, 
   });
 }
 
-async function relayRun(pairs: [MsnpConnection, MsnpConnection][], messages: number, window: number): Promise<RelayResult> {
+export async function relayRun(pairs: [MsnpConnection, MsnpConnection][], messages: number, window: number): Promise<RelayResult> {
   const lat: number[] = [];
   const half = Math.floor(messages / 2);
   const t0 = performance.now();

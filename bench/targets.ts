@@ -63,6 +63,7 @@ export async function startMsnpd(dataDir: string, extra: Record<string, string> 
       MSNPD_NS_COMMAND_BURST: '1000000',
       MSNPD_SB_COMMAND_RATE: '1000000',
       MSNPD_SB_COMMAND_BURST: '1000000',
+      MSNPD_GATEWAY_REQUEST_RATE: '0',
       ...extra,
     },
     { raiseFileLimit: true, nodeArgs },

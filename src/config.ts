@@ -27,6 +27,15 @@ export interface Config {
   tlsHandshakeTimeout: number;
   /** Seconds a web connection may stay silent. */
   webIdleTimeout: number;
+  /** The HTTP gateway (`/gateway/gateway.dll`): on, GW-IP (default the Host the client reached), limits. */
+  gateway: boolean;
+  gatewayHost: string | undefined;
+  /** Seconds a gateway session may go without a request before it is closed. */
+  gatewayTimeout: number;
+  gatewayMaxBody: number;
+  /** Gateway requests per second (average, burst) one address may make (0 = no limit). */
+  gatewayRequestRate: number;
+  gatewayRequestBurst: number;
   /** Seconds a Passport ticket stays valid. */
   ticketTtl: number;
   notifyPort: number;
@@ -154,6 +163,12 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_TLS_LEGACY', 'on/off: serve Windows XP clients (TLS 1.0 with 3DES/RC4) on the HTTPS port (default on)'],
   ['MSNPD_TLS_HANDSHAKE_TIMEOUT', 'seconds a client has to complete a TLS handshake on the HTTPS port (default 15)'],
   ['MSNPD_WEB_IDLE_TIMEOUT', 'seconds a web (HTTP/HTTPS) connection may stay silent before it is closed; none lives longer than 4 times this (default 30)'],
+  ['MSNPD_GATEWAY', 'on/off: the HTTP gateway (/gateway/gateway.dll) for clients behind firewalls that block 1863 (default on)'],
+  ['MSNPD_GATEWAY_HOST', 'host put in GW-IP, where gateway clients send their next requests (port 80) (default: the Host the client reached)'],
+  ['MSNPD_GATEWAY_TIMEOUT', 'seconds a gateway session may go unpolled before it is closed like a dropped connection (default 60)'],
+  ['MSNPD_GATEWAY_MAX_BODY', 'largest gateway request body in bytes; a larger one closes its session (default 131072)'],
+  ['MSNPD_GATEWAY_REQUEST_RATE', 'gateway requests per second one address may make; 0 = no limit (default 50)'],
+  ['MSNPD_GATEWAY_REQUEST_BURST', 'gateway requests one address may make in a burst (default 200)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
   ['MSNPD_NOTIFY_PORT', 'notification port used in redirect mode (default 1865)'],
@@ -214,6 +229,12 @@ export function loadConfig(env: Env = process.env): Config {
     tlsLegacy: bool(env, 'MSNPD_TLS_LEGACY', true),
     tlsHandshakeTimeout: int(env, 'MSNPD_TLS_HANDSHAKE_TIMEOUT', 15, 1, 3600),
     webIdleTimeout: int(env, 'MSNPD_WEB_IDLE_TIMEOUT', 30, 1, 3600),
+    gateway: bool(env, 'MSNPD_GATEWAY', true),
+    gatewayHost: host(env, 'MSNPD_GATEWAY_HOST', undefined),
+    gatewayTimeout: int(env, 'MSNPD_GATEWAY_TIMEOUT', 60, 1, 3600),
+    gatewayMaxBody: int(env, 'MSNPD_GATEWAY_MAX_BODY', 131072, 1024, 262144),
+    gatewayRequestRate: int(env, 'MSNPD_GATEWAY_REQUEST_RATE', 50, 0, 1_000_000),
+    gatewayRequestBurst: int(env, 'MSNPD_GATEWAY_REQUEST_BURST', 200, 1, 1_000_000),
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),
     challenges: oneOf(env, 'MSNPD_CHALLENGES', 'enforce', ['enforce', 'log', 'off'] as const),

@@ -14,6 +14,7 @@ import type { SbContext } from './msnp/sb/context.js';
 import { NS_PAYLOAD_VERBS, SB_PAYLOAD_VERBS } from './msnp/wire/verbs.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { startWeb, type RunningWeb } from './web/index.js';
+import { HttpGateway } from './web/gateway/index.js';
 import type { Store } from './store/store.js';
 
 export interface Listener {
@@ -100,9 +101,12 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     return addr.port;
   };
 
+  /** The context of sessions that sign clients in (the notification listener's). */
+  let signInCtx: NsContext | undefined;
   try {
     const redirect = config.dispatch === 'redirect';
     const nsCtx = nsContext(redirect);
+    signInCtx = nsCtx;
     ports.ns = await listen(redirect ? 'dispatch' : 'notification', config.nsPort, (t) => {
       const s = new NsSession(nsCtx, t, Date.now());
       nsSessions.add(s);
@@ -110,6 +114,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     });
     if (redirect) {
       const notifyCtx = nsContext(false);
+      signInCtx = notifyCtx;
       ports.notify = await listen('notification', config.notifyPort, (t) => {
         const s = new NsSession(notifyCtx, t, Date.now());
         nsSessions.add(s);
@@ -127,11 +132,31 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     throw e;
   }
 
+  // The HTTP gateway runs the same sessions over polled HTTP. Its NS sessions sign
+  // in directly: the gateway "has never been seen to transfer clients to another
+  // notification server" (hypothetic.org "HTTP connections").
+  const gateway = config.gateway
+    ? new HttpGateway(config, log, {
+        perIp: connectionsPerIp,
+        now: () => core.clock.now(),
+        open: (kind, t) => {
+          if (kind === 'SB') {
+            const s = new SbSession(sbContext, t, Date.now());
+            sbSessions.add(s);
+            return s;
+          }
+          const s = new NsSession(signInCtx!, t, Date.now());
+          nsSessions.add(s);
+          return s;
+        },
+      })
+    : undefined;
+
   let web: RunningWeb | undefined;
   const problems: string[] = [];
   if (opts.web !== false) {
     try {
-      web = await startWeb(config, core, log);
+      web = await startWeb(config, core, log, gateway && ((r) => gateway.routes(r)));
     } catch (e) {
       // Nothing half-started stays behind (the process could not exit otherwise).
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
@@ -150,6 +175,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     for (const s of nsSessions) s.tick(now);
     for (const s of sbSessions) s.tick(now);
     for (const m of core.sweep()) if (m instanceof SbSession) m.close('alone in the conversation for too long');
+    gateway?.sweep(now);
     if (!polling && now - lastAdminPoll >= config.adminPollInterval * 1000) {
       lastAdminPoll = now;
       polling = true;

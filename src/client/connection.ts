@@ -3,6 +3,7 @@
 // benchmarks and bots; it speaks whatever the caller writes.
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
 import { Framer } from '../msnp/wire/framer.js';
 import type { Command } from '../msnp/wire/command.js';
 
@@ -15,6 +16,9 @@ export interface Received extends Command {
   /** The line as received (without CR LF). */
   line: string;
 }
+
+/** Opens a connection to an NS or SB address (TCP by default; the HTTP gateway in gateway-connection.ts). */
+export type Connector = (host: string, port: number, kind: 'NS' | 'SB', timeoutMs: number) => Promise<MsnpConnection>;
 
 export class ClientError extends Error {
   constructor(
@@ -72,6 +76,15 @@ export class MsnpConnection extends EventEmitter {
         reject(e);
       });
     });
+  }
+
+  /**
+   * A connection over another byte stream that is already open (the HTTP
+   * gateway's GatewayStream). Only the Duplex side of `socket` is used here;
+   * its socket-only properties (ports, addresses) are undefined.
+   */
+  static over(stream: Duplex): MsnpConnection {
+    return new MsnpConnection(stream as net.Socket);
   }
 
   trid(): number {

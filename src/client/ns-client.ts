@@ -3,7 +3,7 @@
 // automatic challenge answers. Tests, benchmarks and bots build on it.
 import { createHash } from 'node:crypto';
 import { expectedAnswer } from '../msnp/challenges.js';
-import { ClientError, MsnpConnection, type Received } from './connection.js';
+import { ClientError, MsnpConnection, type Connector, type Received } from './connection.js';
 import { SbClient } from './sb-client.js';
 import { passportTicket, type PassportOptions } from './passport.js';
 
@@ -21,6 +21,8 @@ export interface NsClientOptions {
   /** Answer CHL automatically (default true). */
   answerChallenges?: boolean;
   timeoutMs?: number;
+  /** How NS and SB connections are opened (default TCP; gatewayConnector() for the HTTP gateway). */
+  connect?: Connector;
 }
 
 export interface SyncResult {
@@ -42,6 +44,7 @@ export class NsClient {
   /** The ticket of the last Passport sign-in (MSNP8+). */
   ticket = '';
   private readonly opts: Required<Omit<NsClientOptions, 'host' | 'port' | 'passport'>> & { host: string; port: number; passport?: PassportOptions };
+  private readonly connector: Connector;
 
   constructor(opts: NsClientOptions) {
     this.opts = {
@@ -50,13 +53,15 @@ export class NsClient {
       answerChallenges: true,
       timeoutMs: 5000,
       clientVersion: '7.5.0324',
+      connect: (host, port, _kind, timeoutMs) => MsnpConnection.connect(host, port, timeoutMs),
       ...opts,
     };
+    this.connector = this.opts.connect;
   }
 
   /** Connects and negotiates the version; returns the version chosen. */
   async connect(host = this.opts.host, port = this.opts.port): Promise<number> {
-    this.conn = await MsnpConnection.connect(host, port, this.opts.timeoutMs);
+    this.conn = await this.connector(host, port, 'NS', this.opts.timeoutMs);
     this.address = `${host}:${port}`;
     this.conn.intercept = (r) => this.onLine(r);
     const r = await this.conn.request('VER', [...this.opts.versions.map((v) => `MSNP${v}`), 'CVR0'], undefined, this.opts.timeoutMs);
@@ -143,7 +148,7 @@ export class NsClient {
   async openChat(): Promise<SbClient> {
     const r = await this.conn.request('XFR', ['SB'], undefined, this.opts.timeoutMs);
     const [host, port] = splitAddress(r.args[2]!);
-    const sb = await SbClient.connect(host, port, this.opts.timeoutMs);
+    const sb = await SbClient.connect(host, port, this.opts.timeoutMs, this.connector);
     await sb.usr(this.email, r.args[4]!);
     return sb;
   }
@@ -152,7 +157,7 @@ export class NsClient {
   async acceptInvitation(timeoutMs = this.opts.timeoutMs): Promise<{ sb: SbClient; roster: Received[] }> {
     const rng = await this.conn.expect('RNG', timeoutMs);
     const [host, port] = splitAddress(rng.args[1]!);
-    const sb = await SbClient.connect(host, port, this.opts.timeoutMs);
+    const sb = await SbClient.connect(host, port, this.opts.timeoutMs, this.connector);
     const roster = await sb.ans(this.email, rng.args[3]!, rng.args[0]!);
     return { sb, roster };
   }

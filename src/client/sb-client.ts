@@ -1,6 +1,6 @@
 // Our own switchboard client: authenticate (USR or ANS), invite, send and
 // receive messages.
-import { MsnpConnection, type Received } from './connection.js';
+import { MsnpConnection, type Connector, type Received } from './connection.js';
 
 export type AckType = 'U' | 'N' | 'A' | 'D' | 'S';
 
@@ -12,8 +12,9 @@ export class SbClient {
     private readonly timeoutMs: number,
   ) {}
 
-  static async connect(host: string, port: number, timeoutMs = 5000): Promise<SbClient> {
-    return new SbClient(await MsnpConnection.connect(host, port, timeoutMs), timeoutMs);
+  static async connect(host: string, port: number, timeoutMs = 5000, connector?: Connector): Promise<SbClient> {
+    const conn = connector ? await connector(host, port, 'SB', timeoutMs) : await MsnpConnection.connect(host, port, timeoutMs);
+    return new SbClient(conn, timeoutMs);
   }
 
   /** USR t email cookie (the caller's side). */

@@ -123,6 +123,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
       this.readPaused = true;
       this.transport.pause();
     }
+    if (!this.busy) this.transport.inputHandled?.();
   }
 
   /** True if part of a command has been waiting for its rest longer than allowed. */
@@ -234,6 +235,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
       this.transport.resume();
     }
     this.framer.resume();
+    if (!this.busy && !this.closed) this.transport.inputHandled?.();
   }
 
   private takeToken(): boolean {

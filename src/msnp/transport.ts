@@ -1,6 +1,6 @@
 // What a session needs from its connection. A TCP socket is one
-// implementation; the HTTP gateway will be another, so sessions never touch
-// sockets directly.
+// implementation, the HTTP gateway (src/web/gateway) another, so sessions
+// never touch sockets directly.
 
 export interface Transport {
   readonly remoteAddress: string;
@@ -22,4 +22,9 @@ export interface Transport {
   /** Closes at once, dropping anything queued. */
   destroy(): void;
   readonly closed: boolean;
+  /**
+   * Told when every command received so far has been handled (a transport
+   * that answers requests, such as the HTTP gateway, answers then).
+   */
+  inputHandled?(): void;
 }

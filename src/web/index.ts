@@ -17,11 +17,13 @@ export interface RunningWeb {
   problems: string[];
 }
 
-export function buildRouter(core: Core, log: Logger): Router {
+/** `more`: routes of other fronts (the HTTP gateway). */
+export function buildRouter(core: Core, log: Logger, more?: (router: Router) => void): Router {
   const router = new Router();
   router.on('GET', '/', () => text(200, 'OK', 'msnpd web services\n'));
   passportRoutes(router, core, log);
   rstRoutes(router, core, log);
+  more?.(router);
   return router;
 }
 
@@ -35,7 +37,7 @@ export function bindProblem(e: unknown, variable: string, port: number, what: st
   return `msnpd: ${what} not started on port ${port} (${variable}): ${(e as Error).message}`;
 }
 
-export async function startWeb(config: Config, core: Core, log: Logger): Promise<RunningWeb> {
+export async function startWeb(config: Config, core: Core, log: Logger, more?: (router: Router) => void): Promise<RunningWeb> {
   const material = ensureCertificates({
     dataDir: config.dataDir,
     publicHost: config.publicHost,
@@ -48,7 +50,7 @@ export async function startWeb(config: Config, core: Core, log: Logger): Promise
   if (material.created) log.info({ ca: material.caPath }, 'made the local certificate authority / server certificate');
   for (const w of material.warnings) log.warn(w);
   const server = new WebServer({
-    router: buildRouter(core, log.child({ server: 'web' })),
+    router: buildRouter(core, log.child({ server: 'web' }), more),
     log: log.child({ server: 'web' }),
     tls: material,
     legacyTls: config.tlsLegacy,

@@ -12,6 +12,11 @@ export interface WebRequest {
   headers: Record<string, string | undefined>;
   body: Buffer;
   remoteAddress: string;
+  /** The address and port the client reached (the HTTP gateway's sessions report them). */
+  localAddress: string;
+  localPort: number;
+  /** The connection the request came on, as an opaque key (requests kept alive share it). */
+  connection: object;
   secure: boolean;
 }
 
@@ -22,12 +27,15 @@ export interface WebResponse {
   /** Header names exactly as sent (some clients match them case-sensitively). */
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Keep the connection open for the client's next request (the HTTP gateway); otherwise `Connection: close`. */
+  keepAlive?: boolean;
 }
 
 export type WebHandler = (req: WebRequest) => Promise<WebResponse> | WebResponse;
 
 export function normalisePath(raw: string): string {
-  const path = raw.split('?')[0] ?? '/';
+  // COMPAT: Pidgin 2.4.3 and msn-pecan send the absolute form (`POST http://host/gateway/gateway.dll?…`).
+  const path = (raw.split('?')[0] ?? '/').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   const collapsed = path.replace(/\/{2,}/g, '/');
   return collapsed.startsWith('/') ? collapsed : '/' + collapsed;
 }

@@ -32,7 +32,8 @@ export interface WebServerOptions {
   handshakeTimeoutMs?: number;
   /**
    * Milliseconds a connection may stay silent (default 30 s); none lives
-   * longer than four times this (each carries one request: `Connection: close`).
+   * longer than four times this (each carries one request: `Connection: close`;
+   * an HTTP gateway connection kept alive starts a new lifetime with each answer).
    */
   idleTimeoutMs?: number;
   /** Connections one address may hold open on the web listeners at once (0: no limit). */
@@ -59,6 +60,8 @@ export class WebServer {
   private readonly listeners: net.Server[] = [];
   /** Every raw connection to a listener, until it closes. */
   private readonly sockets = new Set<net.Socket>();
+  /** Each raw connection's lifetime cap (renewed by a keep-alive answer). */
+  private readonly lifetimes = new Map<net.Socket, NodeJS.Timeout>();
 
   /** Built only when the legacy engine is on (it needs an RSA key; an operator's may be ECDSA). */
   private readonly legacyIdentity: LegacyTlsIdentity | undefined;
@@ -166,9 +169,11 @@ export class WebServer {
     const server = net.createServer({ noDelay: true }, (s) => {
       this.sockets.add(s);
       const lifetime = setTimeout(() => s.destroy(), 4 * this.idleMs).unref();
+      this.lifetimes.set(s, lifetime);
       s.once('close', () => {
         clearTimeout(lifetime);
         this.sockets.delete(s);
+        this.lifetimes.delete(s);
       });
       s.on('error', () => s.destroy());
       // Counted from accept to close, so a flood of slow handshakes (RSA work
@@ -214,6 +219,9 @@ export class WebServer {
           headers,
           body,
           remoteAddress: stripV4Mapped(req.socket.remoteAddress ?? ''),
+          localAddress: stripV4Mapped(req.socket.localAddress ?? ''),
+          localPort: req.socket.localPort ?? 0,
+          connection: req.socket,
           secure: (req.socket as { encrypted?: boolean }).encrypted === true || (req.socket as { legacyTls?: boolean }).legacyTls === true,
         };
         answer = await this.opts.router.handle(request);
@@ -223,8 +231,13 @@ export class WebServer {
       this.opts.log.error({ err: e, url: req.url }, 'web request failed');
       answer = { status: 500, reason: 'Internal Server Error', headers: { 'Content-Type': 'text/plain' }, body: 'internal error\n' };
     }
+    // Keep-alive only where the route asks for it and the client offered it (HTTP/1.1, or 1.0 with keep-alive).
+    const connection = (req.headers.connection ?? '').toLowerCase();
+    const keepAlive = answer.keepAlive === true && (req.httpVersion === '1.1' ? !connection.includes('close') : connection.includes('keep-alive'));
+    // A connection kept alive for its next request gets a fresh lifetime (plain HTTP; TLS clients reconnect).
+    if (keepAlive) this.lifetimes.get(req.socket as net.Socket)?.refresh();
     try {
-      send(res, answer, req.method === 'HEAD');
+      send(res, answer, req.method === 'HEAD', keepAlive);
     } catch (e) {
       // A header value Node refuses: never let one request take the process down.
       this.opts.log.error({ err: e, url: req.url }, 'web response failed');
@@ -249,7 +262,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined | 'abor
   });
 }
 
-function send(res: http.ServerResponse, a: WebResponse, head: boolean): void {
+function send(res: http.ServerResponse, a: WebResponse, head: boolean, keepAlive: boolean): void {
   const body = a.body === undefined ? Buffer.alloc(0) : typeof a.body === 'string' ? Buffer.from(a.body, 'utf8') : a.body;
   res.statusCode = a.status;
   if (a.reason) res.statusMessage = a.reason;
@@ -258,7 +271,7 @@ function send(res: http.ServerResponse, a: WebResponse, head: boolean): void {
   // WWW-Authenticate) must come last; Node would append Date and Connection
   // after ours (/work/notes/passport-rst.md §2.5).
   res.sendDate = false;
-  res.setHeader('Connection', 'close');
+  res.setHeader('Connection', keepAlive ? 'Keep-Alive' : 'close');
   // COMPAT: Pidgin's HTTP reader needs Content-Length spelled so, and no chunking (client-quirks.md).
   res.setHeader('Content-Length', String(body.length));
   for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);

@@ -1,0 +1,153 @@
+// The gateway's sessions: opened by `Action=open`, found by their SessionID,
+// answered one request at a time in arrival order, and closed like a dropped
+// connection when the client stops polling.
+import type { Logger } from '../../log.js';
+import type { SocketSession } from '../../msnp/tcp.js';
+import { newSessionId, sameSessionId, sessionIdPrefix } from './session-id.js';
+import { GatewayTransport } from './transport.js';
+
+export type ServerKind = 'NS' | 'SB';
+
+export interface GatewaySessionsOptions {
+  log: Logger;
+  /** Milliseconds a session may go without a request. */
+  timeoutMs: number;
+  /** Longest wait for a request's commands to be handled before answering with what is there. */
+  answerWithinMs: number;
+  /** Sessions per address, counted with the MSNP listeners' connections (MSNPD_MAX_CONNECTIONS_PER_IP). */
+  /** The connection counter shared with the TCP listeners (IPv6 counted per prefix: see net/address.ts). */
+  perIp?: { keyOf(ip: string): string; add(key: string): boolean; remove(key: string): void };
+  /** Creates the notification or switchboard session behind a new gateway session (the classes TCP uses). */
+  open(kind: ServerKind, transport: GatewayTransport): SocketSession;
+  now?: () => number;
+}
+
+export class GatewaySession {
+  lastSeen: number;
+  /** Requests being answered (the session does not expire meanwhile). */
+  inFlight = 0;
+  /** The previous request's answer: requests are answered in order. */
+  turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly prefix: string,
+    readonly kind: ServerKind,
+    readonly transport: GatewayTransport,
+    readonly ip: string,
+    now: number,
+  ) {
+    this.lastSeen = now;
+  }
+}
+
+export interface GatewayAnswer {
+  body: Buffer;
+  /** The session is over (its last output is in `body`): `Session=close`. */
+  closed: boolean;
+}
+
+export class GatewaySessions {
+  /** By the part of the id before the dot (unique). */
+  private readonly byPrefix = new Map<string, GatewaySession>();
+  /** The sessions each kept-alive connection has carried. */
+  private readonly byConnection = new WeakMap<object, Set<GatewaySession>>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: GatewaySessionsOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.byPrefix.size;
+  }
+
+  /** A new session behind `Action=open`; undefined when the address has too many. */
+  open(kind: ServerKind, remoteAddress: string, localAddress: string, localPort: number): GatewaySession | undefined {
+    if (this.opts.perIp && !this.opts.perIp.add(this.opts.perIp.keyOf(remoteAddress))) return undefined;
+    const { prefix, id } = newSessionId((p) => this.byPrefix.has(p));
+    const transport = new GatewayTransport(remoteAddress, localAddress, localPort);
+    try {
+      transport.session = this.opts.open(kind, transport);
+    } catch (e) {
+      this.opts.perIp?.remove(this.opts.perIp.keyOf(remoteAddress));
+      throw e;
+    }
+    const s = new GatewaySession(id, prefix, kind, transport, remoteAddress, this.now());
+    this.byPrefix.set(prefix, s);
+    this.opts.log.debug({ kind, remote: remoteAddress }, 'gateway session opened');
+    return s;
+  }
+
+  /** The live session with exactly this id; a malformed, unknown or wrong one finds nothing. */
+  find(id: string): GatewaySession | undefined {
+    const prefix = sessionIdPrefix(id);
+    const s = prefix === undefined ? undefined : this.byPrefix.get(prefix);
+    return s && sameSessionId(id, s.id) ? s : undefined;
+  }
+
+  /**
+   * Feeds a request's body (after the session's earlier requests) and collects what is queued for the client.
+   * A request also counts as a poll for every other session its connection has carried: COMPAT: msn-pecan
+   * carries the NS and all SB sessions on one connection and polls only the one it last wrote to
+   * (pn_http_server.c), so a user chatting for a minute would otherwise lose the notification session.
+   */
+  serve(s: GatewaySession, body: Buffer, connection?: object): Promise<GatewayAnswer> {
+    if (connection) {
+      let carried = this.byConnection.get(connection);
+      if (!carried) this.byConnection.set(connection, (carried = new Set()));
+      carried.add(s);
+      const now = this.now();
+      for (const other of carried) {
+        if (this.byPrefix.get(other.prefix) === other) other.lastSeen = now;
+        else carried.delete(other);
+      }
+    }
+    s.inFlight++;
+    const answer = s.turn.then(() => this.answer(s, body));
+    s.turn = answer.catch(() => undefined);
+    return answer.finally(() => {
+      s.inFlight--;
+      s.lastSeen = this.now();
+    });
+  }
+
+  /** Closes a session at once, as a dropped connection (an oversized request, shutdown). */
+  drop(s: GatewaySession, reason: string): void {
+    this.opts.log.info({ remote: s.ip, kind: s.kind, reason }, 'gateway session closed');
+    this.remove(s);
+    s.transport.destroy();
+    s.transport.session?.transportClosed();
+  }
+
+  /** Closes the sessions nobody has polled for the timeout, and forgets ended ones nobody collected. */
+  sweep(now: number): void {
+    for (const s of this.byPrefix.values()) {
+      if (s.inFlight === 0 && now - s.lastSeen > this.opts.timeoutMs) {
+        this.drop(s, s.transport.closed ? 'ended and never collected' : 'not polled in time (MSNPD_GATEWAY_TIMEOUT)');
+      }
+    }
+  }
+
+  private async answer(s: GatewaySession, body: Buffer): Promise<GatewayAnswer> {
+    s.lastSeen = this.now();
+    try {
+      await s.transport.feed(body, this.now(), this.opts.answerWithinMs);
+    } catch (e) {
+      // Nothing a client sends may take the process down (as for TCP).
+      this.opts.log.error({ err: e }, 'error while handling gateway data');
+      this.drop(s, 'error while handling data');
+    }
+    const out = s.transport.take();
+    const closed = s.transport.closed;
+    // Its last output is on its way: the id means nothing from now on.
+    if (closed) this.remove(s);
+    return { body: out, closed };
+  }
+
+  private remove(s: GatewaySession): void {
+    if (this.byPrefix.get(s.prefix) !== s) return;
+    this.byPrefix.delete(s.prefix);
+    this.opts.perIp?.remove(this.opts.perIp.keyOf(s.ip));
+  }
+}

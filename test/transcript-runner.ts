@@ -27,6 +27,7 @@
 //   alice: closed                the server closes alice's connection
 //   alice: quiet                 nothing unexpected is waiting for alice (PNG/QNG)
 //
+// Variable names start with a letter; any other braces ({0}, {GUID}) are text.
 // Built-in variables: {ns} and {sb} (host:port), {md5:<var>:<password>},
 // {lockkey:<var>:<product id>} (the MSNP11+ answer to the challenge bound as <var>).
 import assert from 'node:assert/strict';
@@ -91,7 +92,8 @@ export function parseTranscript(src: string): Transcript {
   return { env, users, steps };
 }
 
-const PLACEHOLDER = /\{([^}]+)\}/g;
+// A variable's name starts with a letter: other braces ({0}, GUIDs, product ids) are text.
+const PLACEHOLDER = /\{([A-Za-z_]\w*(?::[^}]*)?)\}/g;
 /** A regular expression source matching these characters literally (latin1 view of bytes). */
 const literal = (s: string) => s.replace(/[^A-Za-z0-9 ]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');

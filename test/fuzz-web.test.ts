@@ -280,6 +280,8 @@ describe(`fuzzing the web front over HTTPS (FUZZ_SEED=${SEED})`, () => {
   });
 
   test(`${RUNS} random and mutated requests to the Nexus, login2.srf and RST.srf`, async () => {
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))![1]) * 1024;
+    const before = rss();
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(anyRequest, (r) => check(r).catch((e: unknown) => {
@@ -293,6 +295,8 @@ describe(`fuzzing the web front over HTTPS (FUZZ_SEED=${SEED})`, () => {
     assert.equal(server.proc.exitCode, null, 'the server process is still running');
     assert.deepEqual(canary.failures, [], 'the canary pair never noticed');
     assert.ok(canary.messages > 10, `the canary kept talking (${canary.messages} messages)`);
+    const grown = rss() - before;
+    assert.ok(grown < 150 * 1024 * 1024, `memory stayed bounded (grew ${Math.round(grown / 1048576)} MB)`);
     await freshSignIns(server, USER);
 
     async function check(r: Req): Promise<void> {

@@ -267,6 +267,7 @@ describe(`fuzzing MSNP8-12 on a running server (FUZZ_SEED=${SEED})`, () => {
   test(`${RUNS} sign-ins, commands and P2P messages, random and mutated`, async () => {
     const before = rss();
     const seen = { twnOk: 0, ubx: 0, presence: 0, relayed: 0 };
+    let cases = 0;
     const target = fc.oneof(
       { weight: 2, arbitrary: twnCase.map((c) => ({ kind: 'twn' as const, c })) },
       { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 8, max: 12 }), fc.array(nsChunk, { minLength: 1, maxLength: 6 })).map(([v, chunks]) => ({ kind: 'ns' as const, v, chunks })) },
@@ -290,6 +291,7 @@ describe(`fuzzing MSNP8-12 on a running server (FUZZ_SEED=${SEED})`, () => {
     const grown = rss() - before;
     assert.ok(grown < 150 * 1024 * 1024, `memory stayed bounded (grew ${Math.round(grown / 1048576)} MB)`);
     assert.ok(seen.relayed > 0, 'some P2P messages were relayed');
+    assert.ok(seen.ubx > 0 && seen.presence > 0, 'the watcher saw personal messages and presence to check');
     await freshSignIns(server, FUZZ);
 
     /** VER, CVR, USR TWN I, then a (mutated) ticket in USR TWN S. */
@@ -321,6 +323,8 @@ describe(`fuzzing MSNP8-12 on a running server (FUZZ_SEED=${SEED})`, () => {
       // Earlier cases may have blocked the watcher: undo that, so it keeps seeing what this one does.
       c.conn.sendLine(['REM', 90, 'BL', WATCHER]);
       c.conn.sendLine(['BLP', 91, 'AL']);
+      // A valid personal message first, so the watcher always has something to check.
+      if (v >= 11) c.conn.sendLine(['UUX', 92], `<Data><PSM>case ${++cases}</PSM><CurrentMedia></CurrentMedia></Data>`);
       await settle(c.conn);
       c.conn.take();
       try {

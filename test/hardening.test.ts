@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { once } from 'node:events';
 import { NsClient } from '../src/client/ns-client.js';
+import { passportClient } from './helpers/canary.js';
 import { httpsRequest } from './helpers/https.js';
 import { MsnpConnection } from '../src/client/connection.js';
 import { HOST, runCli, sleep, spawnServer, startTestServer, tempDir, testEnv, type ServerProcess, type TestServer } from './helpers/server.js';
@@ -118,9 +119,9 @@ describe('memory under floods, measured in a separate server process', () => {
   // memory, sampled every few milliseconds, may grow by at most BOUND (garbage
   // not yet collected accounts for about half of it). Without the limit under
   // test the server holds the whole flood: with the write-buffer check
-  // disabled the first flood grew it by about 200 MB, with the framer's
-  // checks disabled the other two by about 100 MB each (the limits keep them
-  // under 30 MB, 1 MB and 5 MB).
+  // disabled the two slow readers grew it by about 200 MB each, with the
+  // framer's checks disabled the other two floods by about 100 MB each (the
+  // limits keep them under 30, 25, 1 and 5 MB).
   const FLOOD = 128 * 1024 * 1024;
   const BOUND = 64 * 1024 * 1024;
   let dir: string;
@@ -168,10 +169,10 @@ describe('memory under floods, measured in a separate server process', () => {
   before(async () => {
     dir = tempDir();
     const env = testEnv(dir);
-    for (const u of ['r1', 'r2']) assert.equal((await runCli(['user', 'add', `${u}@example.com`, 'secret'], env)).code, 0);
+    for (const u of ['r1', 'r2', 'r3']) assert.equal((await runCli(['user', 'add', `${u}@example.com`, 'secret'], env)).code, 0);
   });
   beforeEach(async () => {
-    server = await spawnServer(dir, { MSNPD_SB_COMMAND_RATE: '0', MSNPD_LOG_LEVEL: 'error' });
+    server = await spawnServer(dir, { MSNPD_SB_COMMAND_RATE: '0', MSNPD_NS_COMMAND_RATE: '0', MSNPD_LOG_LEVEL: 'error' });
   });
   afterEach(async () => {
     await server.stop();
@@ -194,6 +195,36 @@ describe('memory under floods, measured in a separate server process', () => {
     assert.ok(grown < BOUND, `the server grew by ${mb(grown)} MB while ${mb(FLOOD)} MB went to a reader that never read`);
     assert.equal((await sa.conn.expect('BYE', 10000)).args[0], 'r2@example.com', 'the reader was cut off');
     assert.ok(sa.conn.take((r) => r.verb === 'NAK').length > 0, 'the sender learnt that delivery failed');
+  });
+
+  test('a watcher that stops reading while a contact keeps changing status is cut at its write buffer', async () => {
+    const [sender, watcher] = [passportClient(server, 12), passportClient(server, 12)];
+    await sender.login('r1@example.com', 'secret');
+    await sender.sync();
+    // A personal message near the largest accepted: every status change sends it to the watcher again.
+    await sender.conn.request('UUX', [], `<Data><PSM>${'p'.repeat(3900)}</PSM><CurrentMedia></CurrentMedia></Data>`);
+    await sender.setStatus('NLN');
+    await watcher.login('r3@example.com', 'secret');
+    await watcher.sync();
+    await watcher.conn.request('ADC', ['FL', 'N=r1@example.com', 'F=r1']);
+    await watcher.setStatus('NLN');
+    watcher.conn.socket.pause();
+    // The sender reads its CHG answers but does not keep them.
+    sender.conn.keepInbox = false;
+    // Each short CHG line makes about 4 KB (NLN and UBX) for the watcher: FLOOD for it in all.
+    const line = (i: number) => Buffer.from(`CHG ${100 + i} ${i % 2 ? 'BSY' : 'NLN'} 0\r\n`);
+    const changes = Math.ceil(FLOOD / 4000);
+    const grown = await measured(async () => {
+      let i = 0;
+      await pour(sender.conn.socket, () => line(i++), changes * line(changes).length);
+      // Measured until the server has handled every change.
+      sender.conn.sendLine(['PNG']);
+      await sender.conn.expect('QNG', 60_000);
+    });
+    assert.ok(grown < BOUND, `the server grew by ${mb(grown)} MB while about ${mb(FLOOD)} MB went to a watcher that never read`);
+    watcher.conn.socket.resume();
+    await watcher.conn.closedByPeer(10000);
+    assert.equal(sender.conn.closed, false, 'the sender is unaffected');
   });
 
   test('a payload length past the limit: the connection is closed before anything is buffered', async () => {

@@ -1,6 +1,6 @@
 // Replays a transcript file against a real server on loopback.
 //
-//   env: MSNPD_CHALLENGES=enforce    (optional, first) settings for this transcript's server
+//   env: MSNPD_CHALLENGES=enforce    (optional) settings for this transcript's server
 //   users: alice@example.com:secret:Alice bob@example.com:pw:Bob
 //   alice: connect ns            open a connection (ns or sb) named "alice"
 //   alice: login MSNP7           MSNP2-7: VER 1, INF 2, USR 3 MD5 I, USR 4 MD5 S;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runTranscript } from './transcript-runner.js';
+import { parseTranscript, runTranscript } from './transcript-runner.js';
 import { startTestServer } from './helpers/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/transcripts');
@@ -17,9 +17,10 @@ function files(dir: string): string[] {
 
 for (const file of files(root).sort()) {
   test(path.relative(root, file), async () => {
-    const t = await startTestServer();
+    const src = fs.readFileSync(file, 'utf8');
+    const t = await startTestServer(parseTranscript(src).env);
     try {
-      await runTranscript(fs.readFileSync(file, 'utf8'), t);
+      await runTranscript(src, t);
     } finally {
       await t.stop();
     }

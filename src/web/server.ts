@@ -92,6 +92,17 @@ export class WebServer {
       // A peer that never closes its side is not waited for.
       setTimeout(() => socket.destroy(), 5_000).unref();
     });
+    // node:http answers an Expect other than 100-continue with a chunked 417 on a
+    // connection kept alive; answer it like every other response (found by fuzzing).
+    this.http.on('checkExpectation', (_req, res: http.ServerResponse) => {
+      res.writeHead(417, 'Expectation Failed', { 'Content-Length': '0', Connection: 'close' });
+      res.end();
+    });
+    // Without a listener node:http drops a CONNECT request's connection unanswered.
+    this.http.on('connect', (_req, socket: Duplex) => {
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    });
     // Windows Vista/7 clients speak TLS 1.0 with AES (1.1/1.2 are off by default
     // there): Node's TLS serves them too (security level 0 allows TLS 1.0's
     // SHA-1 signatures). Modern clients still negotiate TLS 1.3 or 1.2.

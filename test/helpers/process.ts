@@ -11,6 +11,9 @@ export interface ServerProcess {
   ns: number;
   sb: number;
   notify?: number;
+  /** The web listeners (Nexus, login2.srf, RST.srf), when they started. */
+  http?: number;
+  https?: number;
   output: () => string;
   /** Sends a signal (SIGTERM by default) and waits; resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -56,6 +59,8 @@ export function spawnMsnpd(env: Record<string, string>, opts: { raiseFileLimit?:
         ns: dispatch ?? ns,
         sb,
         notify: dispatch !== undefined ? ns : undefined,
+        http: port('http'),
+        https: port('https'),
         output: () => out,
         async stop(signal = 'SIGTERM') {
           if (proc.exitCode === null) proc.kill(signal);

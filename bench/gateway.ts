@@ -7,10 +7,9 @@
 // to send waits for its next poll, every 2 s); a poll that finds output is
 // answered in 2.5 ms (p50), an empty one in 0.8 ms. With --gateway-poll-ms 250:
 // 7,000 messages/s, p99 444 ms.
-import type { MsnpConnection } from '../src/client/connection.js';
 import { GatewayStream, gatewayConnector } from '../src/client/gateway-connection.js';
 import { NsClient } from '../src/client/ns-client.js';
-import { account, HOST, PASSWORD, relayRun, type RelayResult } from './scenarios.js';
+import { account, formPair, HOST, PASSWORD, relayRun, type RelayResult } from './scenarios.js';
 import { distribution, pool, type Distribution } from './stats.js';
 
 export interface GatewayRelayResult extends RelayResult {
@@ -35,25 +34,13 @@ export async function gatewayRelayScenario(httpPort: number, p: number, messages
     return c;
   };
   const pairs = await pool(Array.from({ length: p }, (_, i) => i), 25, async (i) => {
-    const [ea, eb] = [account(offset + 2 * i), account(offset + 2 * i + 1)];
-    const [a, b] = await Promise.all([signIn(ea), signIn(eb)]);
-    await Promise.all([a.sync(0), b.sync(0)]);
-    for (const [x, other] of [[a, eb], [b, ea]] as [NsClient, string][]) {
-      await x.conn.request('ADD', ['FL', other, other, '0']).catch(() => undefined);
-      await x.conn.request('ADD', ['AL', other, other]).catch(() => undefined);
-      await x.setStatus('NLN');
-    }
-    const sa = await a.openChat();
-    await sa.call(eb);
-    const { sb } = await b.acceptInvitation(60000);
-    await sa.conn.expect('JOI', 60000);
-    for (const c of [a.conn, b.conn, sa.conn, sb.conn]) c.keepInbox = false;
-    for (const c of [sa.conn, sb.conn]) {
+    const pair = await formPair(signIn, account(offset + 2 * i), account(offset + 2 * i + 1), 60000);
+    for (const c of pair.chat) {
       const s = c.socket as unknown as GatewayStream;
       s.timings = [];
       streams.push(s);
     }
-    return { chat: [sa.conn, sb.conn] as [MsnpConnection, MsnpConnection], ns: [a.conn, b.conn] };
+    return pair;
   });
   const r = await relayRun(pairs.map((x) => x.chat), messages, window);
   for (const x of pairs) for (const c of x.ns) c.destroy();

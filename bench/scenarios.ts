@@ -171,24 +171,31 @@ export async function relayRun(pairs: [MsnpConnection, MsnpConnection][], messag
   return { pairs: pairs.length, messages: lat.length, perSecond: lat.length / elapsed, latencyMs: distribution(lat) };
 }
 
-/** Sets up P conversations on msnpd (sign in, befriend, XFR/CAL/ANS) and runs the relay. */
+/** Two accounts sign in (however `signIn` connects), befriend each other and open a conversation (XFR/CAL/ANS). */
+export async function formPair(
+  signIn: (email: string) => Promise<NsClient>,
+  ea: string,
+  eb: string,
+  timeoutMs: number,
+): Promise<{ chat: [MsnpConnection, MsnpConnection]; ns: [MsnpConnection, MsnpConnection] }> {
+  const [a, b] = await Promise.all([signIn(ea), signIn(eb)]);
+  await Promise.all([a.sync(0), b.sync(0)]);
+  for (const [x, other] of [[a, eb], [b, ea]] as [NsClient, string][]) {
+    await x.conn.request('ADD', ['FL', other, other, '0']).catch(() => undefined);
+    await x.conn.request('ADD', ['AL', other, other]).catch(() => undefined);
+    await x.setStatus('NLN');
+  }
+  const sa = await a.openChat();
+  await sa.call(eb);
+  const { sb } = await b.acceptInvitation(timeoutMs);
+  await sa.conn.expect('JOI', timeoutMs);
+  for (const c of [a.conn, b.conn, sa.conn, sb.conn]) c.keepInbox = false;
+  return { chat: [sa.conn, sb.conn], ns: [a.conn, b.conn] };
+}
+
+/** Sets up P conversations on msnpd and runs the relay. */
 export async function relayScenarioMsnpd(port: number, p: number, messages: number, window: number, offset: number): Promise<RelayResult> {
-  const pairs = await pool(Array.from({ length: p }, (_, i) => i), 50, async (i) => {
-    const [ea, eb] = [account(offset + 2 * i), account(offset + 2 * i + 1)];
-    const [a, b] = await Promise.all([signIn(port, ea), signIn(port, eb)]);
-    await Promise.all([a.sync(0), b.sync(0)]);
-    for (const [x, other] of [[a, eb], [b, ea]] as [NsClient, string][]) {
-      await x.conn.request('ADD', ['FL', other, other, '0']).catch(() => undefined);
-      await x.conn.request('ADD', ['AL', other, other]).catch(() => undefined);
-      await x.setStatus('NLN');
-    }
-    const sa = await a.openChat();
-    await sa.call(eb);
-    const { sb } = await b.acceptInvitation(30000);
-    await sa.conn.expect('JOI', 30000);
-    for (const c of [a.conn, b.conn, sa.conn, sb.conn]) c.keepInbox = false;
-    return { chat: [sa.conn, sb.conn] as [MsnpConnection, MsnpConnection], ns: [a.conn, b.conn] };
-  });
+  const pairs = await pool(Array.from({ length: p }, (_, i) => i), 50, (i) => formPair((e) => signIn(port, e), account(offset + 2 * i), account(offset + 2 * i + 1), 30000));
   const r = await relayRun(pairs.map((x) => x.chat), messages, window);
   for (const x of pairs) for (const c of x.ns) c.destroy();
   return r;

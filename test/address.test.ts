@@ -6,6 +6,7 @@ import net from 'node:net';
 import { addressKey } from '../src/net/address.js';
 import { ConnectionCounter } from '../src/net/connection-counter.js';
 import { LoginGuard } from '../src/core/login-guard.js';
+import { AddressRate } from '../src/web/gateway/rate.js';
 import { silentLogger } from '../src/log.js';
 import { startTestServer } from './helpers/server.js';
 
@@ -57,6 +58,14 @@ describe('address keys', () => {
     assert.ok(g.blocked('2001:db8:1:2::beef'), 'any address of the prefix is now refused');
     assert.equal(g.blocked('2001:db8:1:3::1'), false);
     assert.equal(g.blocked('192.0.2.1'), false);
+  });
+
+  test('gateway requests from one /64 share one rate bucket', () => {
+    const r = new AddressRate(1, 2);
+    assert.ok(r.take('2001:db8:1:2::1', 0));
+    assert.ok(r.take('2001:db8:1:2::2', 0));
+    assert.equal(r.take('2001:db8:1:2::3', 0), false);
+    assert.ok(r.take('2001:db8:1:3::1', 0));
   });
 
   test('a real server on ::1 counts IPv6 clients under the prefix', async () => {

@@ -21,7 +21,7 @@ export class HttpGateway {
     opts: Pick<GatewaySessionsOptions, 'open' | 'perIp' | 'now'>,
   ) {
     this.now = opts.now ?? Date.now;
-    this.rate = new AddressRate(config.gatewayRequestRate, config.gatewayRequestBurst);
+    this.rate = new AddressRate(config.gatewayRequestRate, config.gatewayRequestBurst, config.ipv6Prefix);
     this.sessions = new GatewaySessions({
       log: log.child({ server: 'gateway' }),
       timeoutMs: config.gatewayTimeout * 1000,

@@ -1,4 +1,6 @@
-// Requests per address: a token bucket each, forgotten once full again.
+// Requests per address (IPv6 per prefix, as every per-address limit): a token
+// bucket each, forgotten once full again.
+import { addressKey, DEFAULT_IPV6_PREFIX } from '../../net/address.js';
 
 export class AddressRate {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -8,13 +10,15 @@ export class AddressRate {
     private readonly rate: number,
     /** ...and at most this many at once. */
     private readonly burst: number,
+    private readonly ipv6Prefix = DEFAULT_IPV6_PREFIX,
   ) {}
 
   /** Counts one request; false if the address is over its rate. */
   take(ip: string, now: number): boolean {
     if (this.rate <= 0) return true;
-    let b = this.buckets.get(ip);
-    if (!b) this.buckets.set(ip, (b = { tokens: this.burst, at: now }));
+    const key = addressKey(ip, this.ipv6Prefix);
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = { tokens: this.burst, at: now }));
     if (now > b.at) {
       b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) * this.rate) / 1000);
       b.at = now;

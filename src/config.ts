@@ -72,6 +72,9 @@ export interface Config {
   partialTimeout: number;
   /** Failed sign-ins an address may make per 10 minutes before further tries are refused. */
   loginFailuresPerIp: number;
+  /** Milliseconds SQLite waits synchronously for the CLI's write lock per try, and in all before an operation fails. */
+  dbBusyTimeoutMs: number;
+  dbBusyDeadlineMs: number;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +179,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_SB_COMMAND_BURST', 'commands a switchboard connection may send in a burst (default 1000)'],
   ['MSNPD_PARTIAL_TIMEOUT', 'seconds a command may take to arrive in full (slow senders) (default 30)'],
   ['MSNPD_LOGIN_FAILURES_PER_IP', 'failed sign-ins per address per 10 minutes before it is refused for a while (default 20)'],
+  ['MSNPD_DB_BUSY_TIMEOUT', 'milliseconds the service blocks waiting for a CLI write to the database before retrying on a timer (default 5)'],
+  ['MSNPD_DB_BUSY_DEADLINE', 'milliseconds an operation keeps retrying while the CLI holds the database, then fails with nothing written (default 10000)'],
 ];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -229,5 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
     sbCommandBurst: int(env, 'MSNPD_SB_COMMAND_BURST', 1000, 1, 1_000_000),
     partialTimeout: int(env, 'MSNPD_PARTIAL_TIMEOUT', 30, 1, 86400),
     loginFailuresPerIp: int(env, 'MSNPD_LOGIN_FAILURES_PER_IP', 20, 1, 1_000_000),
+    dbBusyTimeoutMs: int(env, 'MSNPD_DB_BUSY_TIMEOUT', 5, 0, 60_000),
+    dbBusyDeadlineMs: int(env, 'MSNPD_DB_BUSY_DEADLINE', 10_000, 0, 600_000),
   };
 }

@@ -39,7 +39,8 @@ export interface RunningServer {
 const TICK_MS = 250;
 
 export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean } = {}): Promise<RunningServer> {
-  const store = opts.store ?? openSqliteStore(config.dataDir, { busyTimeoutMs: 2000 });
+  // A CLI write must not freeze every connection: wait a few ms, then retry on a timer.
+  const store = opts.store ?? openSqliteStore(config.dataDir, { busyTimeoutMs: config.dbBusyTimeoutMs, busyDeadlineMs: config.dbBusyDeadlineMs });
   const core = new Core(
     store,
     {

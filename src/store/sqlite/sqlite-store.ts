@@ -14,12 +14,14 @@ import {
   type Group,
   type NewAccount,
   type Privacy,
+  StoreBusyError,
   type RemovedEntry,
   type Store,
   type StoreOps,
 } from '../store.js';
 import { Mutex } from '../mutex.js';
 import { MIGRATIONS } from './migrations.js';
+import { isBusy, retryWhileBusy } from './busy-retry.js';
 
 export const DEFAULT_GROUP_NAME = 'Other Contacts';
 
@@ -82,6 +84,13 @@ class SqliteOps {
       ),
       delProp: p('DELETE FROM account_properties WHERE account_id = ? AND key = ?'),
       bump: p('UPDATE accounts SET list_version = list_version + 1 WHERE id = ? RETURNING list_version'),
+      // Set-based: one statement however many rows, no call back into JS per row.
+      bumpWatchers: p(
+        'UPDATE accounts SET list_version = list_version + 1 WHERE id IN (SELECT contact_id FROM contacts WHERE owner_id = ? AND (lists & ?) = ? AND contact_id <> ?) RETURNING id, list_version',
+      ),
+      bumpOwnersOf: p(
+        'UPDATE accounts SET list_version = list_version + 1 WHERE id IN (SELECT owner_id FROM contacts WHERE contact_id = ? AND owner_id <> ?) RETURNING id, list_version',
+      ),
       contacts: p(
         'SELECT c.contact_id, a.email, a.friendly_name, c.lists, c.guid FROM contacts c JOIN accounts a ON a.id = c.contact_id WHERE c.owner_id = ? ORDER BY c.rowid',
       ),
@@ -192,9 +201,9 @@ class SqliteOps {
   }
   private removeAccount(id: number): RemovedEntry[] {
     const rows = this.st.ownersOf!.all(id, id) as { owner_id: number; lists: number }[];
-    const out = rows.map((r) => ({ ownerId: r.owner_id, lists: r.lists, version: (this.st.bump!.get(r.owner_id) as { list_version: number }).list_version }));
+    const versions = new Map((this.st.bumpOwnersOf!.all(id, id) as { id: number; list_version: number }[]).map((r) => [r.id, r.list_version]));
     this.st.deleteAccount!.run(id);
-    return out;
+    return rows.map((r) => ({ ownerId: r.owner_id, lists: r.lists, version: versions.get(r.owner_id)! }));
   }
   setFriendlyName(id: number, name: string): void {
     this.st.setName!.run(name, id);
@@ -213,6 +222,12 @@ class SqliteOps {
     const r = this.st.bump!.get(id) as { list_version: number } | undefined;
     if (!r) throw new Error(`no account ${id}`);
     return r.list_version;
+  }
+  bumpListVersionsOf(ownerId: number, lists: number): { id: number; version: number }[] {
+    return (this.st.bumpWatchers!.all(ownerId, lists, lists, ownerId) as { id: number; list_version: number }[]).map((r) => ({
+      id: r.id,
+      version: r.list_version,
+    }));
   }
   getContacts(ownerId: number): Contact[] {
     const rows = this.st.contacts!.all(ownerId) as ContactRow[];
@@ -286,7 +301,7 @@ class SqliteOps {
 const OPS: Record<keyof StoreOps, true> = {
   getAccountByEmail: true, getCredentials: true, getAccountById: true, listAccounts: true, createAccount: true, createAccounts: true,
   setPassword: true, deleteAccount: true, setFriendlyName: true, setPrivacy: true, setAddPrompt: true,
-  setProperty: true, bumpListVersion: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
+  setProperty: true, bumpListVersion: true, bumpListVersionsOf: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
   getGroups: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
   lastAdminEventId: true,
 };
@@ -303,21 +318,40 @@ function asyncOps(ops: SqliteOps, gate: <T>(fn: () => T) => Promise<T>): StoreOp
 
 export interface SqliteStoreOptions {
   /**
-   * Milliseconds to wait for another process (the CLI) holding the write lock.
-   * better-sqlite3 waits synchronously, so the service keeps this short.
+   * Milliseconds SQLite itself waits (synchronously: the event loop stands
+   * still) for another process holding the write lock, per attempt. The
+   * service keeps this to a few ms and retries on a timer (busyDeadlineMs);
+   * the CLI, a one-shot process, may wait longer. Default 10000.
    */
   busyTimeoutMs?: number;
+  /**
+   * Milliseconds an operation keeps retrying, asynchronously, while the
+   * database is locked; then it fails with StoreBusyError having written
+   * nothing. Default 0: no retries beyond busyTimeoutMs.
+   */
+  busyDeadlineMs?: number;
 }
+
+/** What SQLite may wait while the store opens (migrations): nothing is being served yet. */
+const OPEN_BUSY_TIMEOUT_MS = 10_000;
 
 export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'msnpd.sqlite'));
-  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${Math.max(opts.busyTimeoutMs ?? 0, OPEN_BUSY_TIMEOUT_MS)}`);
+  // WAL: readers never wait for a writer (another process's included), and a
+  // read transaction sees one snapshot. The service relies on both.
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (String(mode).toLowerCase() !== 'wal') {
+    db.close();
+    throw new Error(`SQLite could not use WAL mode on ${dataDir} (got ${String(mode)}): put MSNPD_DATA on a local file system`);
+  }
   // NORMAL in WAL mode loses nothing when the process is killed (only on power loss).
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10000}`);
   migrate(db);
+  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? OPEN_BUSY_TIMEOUT_MS}`);
+  const deadline = opts.busyDeadlineMs ?? 0;
 
   const ops = new SqliteOps(db);
   const mutex = new Mutex();
@@ -328,26 +362,41 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
       return Promise.reject(e);
     }
   });
-  const outside = asyncOps(ops, (fn) => mutex.run(fn));
+  // A statement (or atomic group) that reports busy has done nothing: retry it
+  // whole, with the connection free for others in between.
+  const outside = asyncOps(ops, (fn) => retryWhileBusy(() => mutex.run(fn), deadline));
   let closed = false;
+
+  /** Runs `fn` between `begin` and COMMIT; only `begin` reporting busy is retried. */
+  const transaction = <T>(begin: string, fn: (ops: StoreOps) => Promise<T>, retryBody: boolean): Promise<T> =>
+    retryWhileBusy(
+      () =>
+        mutex.run(async () => {
+          db.exec(begin);
+          try {
+            const r = await fn(inTx);
+            db.exec('COMMIT');
+            return r;
+          } catch (e) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            // A write transaction's body may have changed caches in memory: never run it twice.
+            if (isBusy(e) && !retryBody) throw new StoreBusyError(`the database was busy during a transaction: ${String(e)}`);
+            throw e;
+          }
+        }),
+      deadline,
+    );
 
   const store: Store = {
     ...outside,
     withReads<T>(fn: (ops: StoreOps) => Promise<T>): Promise<T> {
-      return mutex.run(() => fn(inTx));
+      // Deferred: the first read takes a snapshot; no lock that a writer waits for.
+      return transaction('BEGIN DEFERRED', fn, true);
     },
     withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-      return mutex.run(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const r = await fn(inTx);
-          db.exec('COMMIT');
-          return r;
-        } catch (e) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw e;
-        }
-      });
+      // IMMEDIATE: the write lock is taken up front, so a busy database is
+      // found before the body runs, and the body never fails half-way for it.
+      return transaction('BEGIN IMMEDIATE', fn, false);
     },
     close() {
       return mutex.run(() => {

@@ -35,7 +35,7 @@ export interface RunningServer {
   stats(): { notificationConnections: number; switchboardConnections: number; online: number; conversations: number };
 }
 
-/** How often sessions are checked for deadlines, idleness and challenges. */
+/** How often due deadlines (sessions, tokens, tickets, chats) are run. */
 const TICK_MS = 250;
 
 export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean } = {}): Promise<RunningServer> {
@@ -135,13 +135,16 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     if (web.httpsPort !== undefined) listeners.push({ name: 'https', host: config.host, port: web.httpsPort });
   }
 
+  core.chats.expel = (members) => {
+    for (const m of members) if (m instanceof SbSession) m.close('alone in the conversation for too long');
+  };
   let lastAdminPoll = 0;
   let polling = false;
+  // One timer for the process: sessions, tokens, tickets and chats register
+  // their deadlines in core.timers, and each tick pops only what is due.
   const timer = setInterval(() => {
     const now = core.clock.now();
-    for (const s of nsSessions) s.tick(now);
-    for (const s of sbSessions) s.tick(now);
-    for (const m of core.sweep()) if (m instanceof SbSession) m.close('alone in the conversation for too long');
+    core.sweep();
     if (!polling && now - lastAdminPoll >= config.adminPollInterval * 1000) {
       lastAdminPoll = now;
       polling = true;

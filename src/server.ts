@@ -40,7 +40,13 @@ const TICK_MS = 250;
 
 export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean } = {}): Promise<RunningServer> {
   // A CLI write must not freeze every connection: wait a few ms, then retry on a timer.
-  const store = opts.store ?? openSqliteStore(config.dataDir, { busyTimeoutMs: config.dbBusyTimeoutMs, busyDeadlineMs: config.dbBusyDeadlineMs });
+  const store =
+    opts.store ??
+    openSqliteStore(config.dataDir, {
+      busyTimeoutMs: config.dbBusyTimeoutMs,
+      busyDeadlineMs: config.dbBusyDeadlineMs,
+      onBusy: () => log.debug('the database is locked by another process (the CLI?): retrying'),
+    });
   const core = new Core(
     store,
     {

@@ -19,9 +19,10 @@ const MAX_DELAY_MS = 50;
  * Runs `attempt` until it does not fail with SQLITE_BUSY, sleeping (on a
  * timer, never synchronously) between tries with exponential backoff. Past
  * `deadlineMs` (real time) it throws StoreBusyError; 0 means no retries.
- * `attempt` must have done nothing when it reports busy.
+ * `attempt` must have done nothing when it reports busy. `onBusy` hears of
+ * the first busy answer (logs, tests).
  */
-export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: number): Promise<T> {
+export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: number, onBusy?: () => void): Promise<T> {
   const start = Date.now();
   let delay = FIRST_DELAY_MS;
   for (;;) {
@@ -29,6 +30,7 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: n
       return await attempt();
     } catch (e) {
       if (!isBusy(e)) throw e;
+      if (delay === FIRST_DELAY_MS) onBusy?.();
       const waited = Date.now() - start;
       if (waited >= deadlineMs) throw new StoreBusyError(`the database stayed locked by another process for ${waited} ms`);
       await sleep(Math.min(delay, deadlineMs - waited));

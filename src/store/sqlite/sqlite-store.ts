@@ -330,6 +330,8 @@ export interface SqliteStoreOptions {
    * nothing. Default 0: no retries beyond busyTimeoutMs.
    */
   busyDeadlineMs?: number;
+  /** Called when an operation first finds the database locked and starts retrying. */
+  onBusy?: () => void;
 }
 
 /** What SQLite may wait while the store opens (migrations): nothing is being served yet. */
@@ -352,6 +354,7 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
   migrate(db);
   db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? OPEN_BUSY_TIMEOUT_MS}`);
   const deadline = opts.busyDeadlineMs ?? 0;
+  const onBusy = opts.onBusy;
 
   const ops = new SqliteOps(db);
   const mutex = new Mutex();
@@ -364,7 +367,7 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
   });
   // A statement (or atomic group) that reports busy has done nothing: retry it
   // whole, with the connection free for others in between.
-  const outside = asyncOps(ops, (fn) => retryWhileBusy(() => mutex.run(fn), deadline));
+  const outside = asyncOps(ops, (fn) => retryWhileBusy(() => mutex.run(fn), deadline, onBusy));
   let closed = false;
 
   /** Runs `fn` between `begin` and COMMIT; only `begin` reporting busy is retried. */
@@ -385,6 +388,7 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
           }
         }),
       deadline,
+      onBusy,
     );
 
   const store: Store = {

@@ -3,6 +3,7 @@
 import type net from 'node:net';
 import type { Config } from './config.js';
 import { Core } from './core/core.js';
+import type { Clock } from './core/clock.js';
 import type { Logger } from './log.js';
 import { ConnectionCounter, listenTcp } from './msnp/tcp.js';
 import type { SessionLimits } from './msnp/session.js';
@@ -38,7 +39,7 @@ export interface RunningServer {
 /** How often due deadlines (sessions, tokens, tickets, chats) are run. */
 const TICK_MS = 250;
 
-export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean; clock?: Clock } = {}): Promise<RunningServer> {
   // A CLI write must not freeze every connection: wait a few ms, then retry on a timer.
   const store =
     opts.store ??
@@ -58,6 +59,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
         ringTimeoutMs: config.ringTimeout * 1000,
         lonelyTimeoutMs: config.sbLonelyTimeout * 1000,
       },
+      clock: opts.clock,
     },
     log,
   );

@@ -13,6 +13,7 @@ import {
   relayScenarioBaseline, relayScenarioMsnpd,
 } from './scenarios.js';
 import { compareHandshakes, legacyHandshake, modernHandshake } from './handshakes.js';
+import { stallScenario } from './stall.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
 import { ensureCertificates } from '../src/web/certificates.js';
@@ -24,7 +25,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls', 'login,idle,relay,fanout,list,tls')
+  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls,stall', 'login,idle,relay,fanout,list,tls,stall')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -36,6 +37,10 @@ const program = new Command()
   .option('--contacts <n>', 'contacts of the list scenario account', '1000')
   .option('--handshakes <n>', 'HTTPS handshakes per measurement (tls scenario)', '1000')
   .option('--handshake-concurrency <n>', 'handshakes in flight at once', '16')
+  .option('--imports <n>', 'accounts the CLI imports during the stall scenario', '3000')
+  .option('--import-scrypt-n <n>', 'MSNPD_SCRYPT_N of that import', '1024')
+  .option('--storm <n>', 'accounts signing in at once, wave after wave, during the import (stall scenario)', '200')
+  .option('--msnpd-cli <file>', "another build's dist/src/cli/main.js to benchmark (and to import with), e.g. an older commit's", CLI)
   .option('--out <file>', 'JSON results file', path.join(resultsDir, 'latest.json'))
   .option('--profile <dir>', 'write a CPU profile of msnpd (node --cpu-prof) into this directory')
   .parse();
@@ -61,7 +66,7 @@ function log(s: string) {
 
 async function main() {
   // Relay, fan-out and list each get accounts of their own; login and idle reuse them.
-  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 2);
+  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 2 + (scenarios.has('stall') ? num('storm') : 0));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-bench-'));
   log(`creating ${needed} accounts in ${dir}`);
   const file = path.join(dir, 'accounts.txt');
@@ -75,7 +80,10 @@ async function main() {
   execFileSync(process.execPath, [CLI, 'user', 'import', slowFile], { env: { ...process.env, MSNPD_DATA: dir }, stdio: ['ignore', 'ignore', 'inherit'] });
   const tls = ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
   const tlsFiles = { cert: path.join(dir, 'tls', 'server.crt'), key: path.join(dir, 'tls', 'server.key') };
-  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key }, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
+  const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
+  // The stall scenario reads the server's event-loop delay through a bench-only preload.
+  if (scenarios.has('stall')) nodeArgs.push('--import', path.join(here, 'loop-delay.js'));
+  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key }, nodeArgs, o.msnpdCli);
   const baseline = await startBaseline(tlsFiles);
   const msnpdHttps = Number(/https server listening on [^\s]+:(\d+)/.exec(msnpd.output())![1]);
   const passportOf = (port: number): PassportOptions => ({ host: '127.0.0.1', port, ca: fs.readFileSync(tls.caPath!), method: 'login2', timeoutMs: 60000 });
@@ -155,6 +163,22 @@ async function main() {
       rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.0 3DES-SHA (legacy engine)', msnpd: des.perSecond, baseline: b.perSecond, ratio: des.perSecond / b.perSecond, target: 'vs plain Node TLS 1.3' });
       rows.push({ scenario: 'https handshakes/s', metric: 'TLS 1.0 RC4-SHA (legacy engine)', msnpd: rc4.perSecond, baseline: b.perSecond, ratio: rc4.perSecond / b.perSecond, target: 'vs plain Node TLS 1.3' });
       rows.push({ scenario: 'https handshakes/s', metric: 'p99 latency ms (TLS 1.3 / 3DES)', msnpd: m.latencyMs.p99, baseline: b.latencyMs.p99, target: `3DES p99 ${round(des.latencyMs.p99)} ms` });
+    }
+    if (scenarios.has('stall')) {
+      const n = num('imports');
+      const s = num('storm');
+      log(`stall: waves of ${s} sign-ins (with a REA each) while the CLI imports ${n} accounts`);
+      const m = await stallScenario(msnpd, o.msnpdCli!, dir, n, s, take(s), o.importScryptN!);
+      results.stall = { msnpd: m };
+      const what = `${m.waves} waves, ${m.logins} sign-ins, import of ${m.imported} in ${round(m.importSeconds, 1)} s`;
+      rows.push({ scenario: 'stall', metric: `worst event-loop delay ms, own (less run-queue wait) (${what})`, msnpd: m.loopDelay.ownMaxMs, target: '≤ 50 ms', ok: m.loopDelay.ownMaxMs <= 50 });
+      rows.push({ scenario: 'stall', metric: 'p99 event-loop delay ms, own', msnpd: m.loopDelay.ownP99Ms, target: '' });
+      rows.push({ scenario: 'stall', metric: 'worst / p99 event-loop delay ms, wall clock', msnpd: m.loopDelay.maxMs, target: `p99 ${m.loopDelay.p99Ms} ms` });
+      for (const [name, d] of [['sign-in waves alone', m.stormOnly], ['import alone', m.importOnly]] as const) {
+        rows.push({ scenario: 'stall', metric: `worst delay own / wall ms, ${name}`, msnpd: d.ownMaxMs, target: `wall ${d.maxMs} ms` });
+      }
+      rows.push({ scenario: 'stall', metric: 'failed commands during the import', msnpd: m.failures, target: '0', ok: m.failures === 0 });
+      rows.push({ scenario: 'stall', metric: 'sign-in p99 latency ms', msnpd: m.loginLatencyMs.p99, target: '' });
     }
     if (scenarios.has('idle')) {
       const c = num('idle');

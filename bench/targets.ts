@@ -43,7 +43,7 @@ export function startBaseline(tls: { cert: string; key: string }): Promise<Basel
   });
 }
 
-export async function startMsnpd(dataDir: string, extra: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startMsnpd(dataDir: string, extra: Record<string, string> = {}, nodeArgs: string[] = [], cli?: string): Promise<ServerProcess> {
   return spawnMsnpd(
     {
       MSNPD_DATA: dataDir,
@@ -65,7 +65,7 @@ export async function startMsnpd(dataDir: string, extra: Record<string, string> 
       MSNPD_SB_COMMAND_BURST: '1000000',
       ...extra,
     },
-    { raiseFileLimit: true, nodeArgs },
+    { raiseFileLimit: true, nodeArgs, cli },
   );
 }
 

@@ -47,6 +47,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       busyTimeoutMs: config.dbBusyTimeoutMs,
       busyDeadlineMs: config.dbBusyDeadlineMs,
       onBusy: () => log.debug('the database is locked by another process (the CLI?): retrying'),
+      backgroundCheckpointMs: 1000,
     });
   const core = new Core(
     store,

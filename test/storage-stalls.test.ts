@@ -5,13 +5,14 @@
 // written. PRP's fan-out to many watchers gives each the right version.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { SbClient } from '../src/client/sb-client.js';
 import type { Logger } from '../src/log.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { sleep, startTestServer, type TestServer } from './helpers/server.js';
 import { code } from './helpers/ns.js';
 import { openPair } from './helpers/chat.js';
 
@@ -204,5 +205,22 @@ describe('PRP with many watchers', () => {
     const again = await clients[0]!.sync(before.get(online[0]!)! + 1);
     assert.equal(again.version, before.get(online[0]!)! + 1);
     for (const c of [...clients, star]) c.close();
+  });
+});
+
+describe('WAL checkpoints', () => {
+  test('run in the background (a worker thread): what the service commits reaches the database file without its own thread checkpointing', async () => {
+    const t = await startTestServer();
+    const file = path.join(t.config.dataDir, 'msnpd.sqlite');
+    const before = fs.statSync(file).size;
+    for (let i = 0; i < 100; i++) await t.user(`ck${i}@example.com`);
+    // Far below SQLite's automatic checkpoint (1,000 pages), which the service's connection has off anyway.
+    let grown = false;
+    for (let i = 0; i < 500 && !grown; i++) {
+      grown = fs.statSync(file).size > before;
+      if (!grown) await sleep(20);
+    }
+    assert.ok(grown, 'the database file never received the committed pages');
+    await t.stop();
   });
 });

@@ -20,10 +20,9 @@ const MAX_DELAY_MS = 50;
  * timer, never synchronously) between tries with exponential backoff. Past
  * `deadlineMs` (real time) it throws StoreBusyError; 0 means no retries.
  * `attempt` must have done nothing when it reports busy. `onBusy` hears of
- * the first busy answer (logs, tests).
+ * the first busy answer (logs, tests). `start`: when the caller began waiting.
  */
-export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: number, onBusy?: () => void): Promise<T> {
-  const start = Date.now();
+export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: number, onBusy?: () => void, start = Date.now()): Promise<T> {
   let delay = FIRST_DELAY_MS;
   for (;;) {
     try {

@@ -20,8 +20,10 @@ import {
   type StoreOps,
 } from '../store.js';
 import { Mutex } from '../mutex.js';
+import { TurnBudget } from '../turn-budget.js';
 import { MIGRATIONS } from './migrations.js';
 import { isBusy, retryWhileBusy } from './busy-retry.js';
+import { startCheckpointer } from './checkpointer.js';
 
 export const DEFAULT_GROUP_NAME = 'Other Contacts';
 
@@ -306,15 +308,25 @@ const OPS: Record<keyof StoreOps, true> = {
   lastAdminEventId: true,
 };
 
+/** The operations that only read (the others write, or may). */
+const READS: ReadonlySet<keyof StoreOps> = new Set<keyof StoreOps>([
+  'getAccountByEmail', 'getCredentials', 'getAccountById', 'listAccounts', 'getContacts', 'getContact', 'getSharedProperties',
+  'getGroups', 'adminEventsAfter', 'lastAdminEventId',
+]);
+
 /** Wraps every synchronous operation in a Promise, run through `gate`. */
-function asyncOps(ops: SqliteOps, gate: <T>(fn: () => T) => Promise<T>): StoreOps {
+function asyncOps(ops: SqliteOps, gate: <T>(fn: () => T, writes: boolean) => Promise<T>): StoreOps {
   const out: Record<string, unknown> = {};
-  for (const name of Object.keys(OPS)) {
+  for (const name of Object.keys(OPS) as (keyof StoreOps)[]) {
     const fn = (ops as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-    out[name] = (...args: unknown[]) => gate(() => fn.apply(ops, args));
+    const writes = !READS.has(name);
+    out[name] = (...args: unknown[]) => gate(() => fn.apply(ops, args), writes);
   }
   return out as unknown as StoreOps;
 }
+
+/** Synchronous storage work one turn of the event loop may do before the rest waits for the next turn. */
+const TURN_BUDGET_MS = 8;
 
 export interface SqliteStoreOptions {
   /**
@@ -332,6 +344,12 @@ export interface SqliteStoreOptions {
   busyDeadlineMs?: number;
   /** Called when an operation first finds the database locked and starts retrying. */
   onBusy?: () => void;
+  /**
+   * Milliseconds between WAL checkpoints run by a worker thread, instead of
+   * SQLite's automatic ones on this connection (tens of ms of synchronous
+   * I/O each). The service sets it; the CLI keeps the automatic ones.
+   */
+  backgroundCheckpointMs?: number;
 }
 
 /** What SQLite may wait while the store opens (migrations): nothing is being served yet. */
@@ -339,7 +357,8 @@ const OPEN_BUSY_TIMEOUT_MS = 10_000;
 
 export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'msnpd.sqlite'));
+  const file = path.join(dataDir, 'msnpd.sqlite');
+  const db = new Database(file);
   db.pragma(`busy_timeout = ${Math.max(opts.busyTimeoutMs ?? 0, OPEN_BUSY_TIMEOUT_MS)}`);
   // WAL: readers never wait for a writer (another process's included), and a
   // read transaction sees one snapshot. The service relies on both.
@@ -354,11 +373,43 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
   migrate(db);
   db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? OPEN_BUSY_TIMEOUT_MS}`);
   const deadline = opts.busyDeadlineMs ?? 0;
+  const checkpointer = opts.backgroundCheckpointMs ? startCheckpointer(file, opts.backgroundCheckpointMs) : undefined;
+  if (checkpointer) db.pragma('wal_autocheckpoint = 0');
   const onBusy = opts.onBusy;
 
   const ops = new SqliteOps(db);
   const mutex = new Mutex();
-  const inTx = asyncOps(ops, (fn) => {
+  const budget = new TurnBudget(TURN_BUDGET_MS);
+  /** The connection, one critical section at a time, with the turn's budget respected. */
+  const exclusive = <T>(fn: () => T | Promise<T>): Promise<T> => mutex.run(() => budget.run(fn));
+  /**
+   * Writes wait for the database one at a time: while another process holds
+   * the lock, only the first queued write probes it (each probe may block up
+   * to busy_timeout), the others wait their turn without touching SQLite, and
+   * reads go on meanwhile. Deadlines count from when a write was queued.
+   */
+  const writes = new Mutex();
+  let locked = false;
+  const whileLocked = async <T>(attempt: () => Promise<T>, start: number): Promise<T> => {
+    // After a busy answer, probe again only in a later turn: never several blocking probes in one.
+    if (locked) await new Promise<void>((r) => setImmediate(r));
+    try {
+      const r = await retryWhileBusy(attempt, deadline, () => {
+        locked = true;
+        onBusy?.();
+      }, start);
+      locked = false;
+      return r;
+    } catch (e) {
+      if (!(e instanceof StoreBusyError)) locked = false;
+      throw e;
+    }
+  };
+  const queuedWrite = <T>(attempt: () => Promise<T>): Promise<T> => {
+    const start = Date.now();
+    return writes.run(() => whileLocked(attempt, start));
+  };
+  const inTx = asyncOps(ops, (fn, _writes) => {
     try {
       return Promise.resolve(fn());
     } catch (e) {
@@ -367,29 +418,29 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
   });
   // A statement (or atomic group) that reports busy has done nothing: retry it
   // whole, with the connection free for others in between.
-  const outside = asyncOps(ops, (fn) => retryWhileBusy(() => mutex.run(fn), deadline, onBusy));
+  // Reads never wait for a writer in WAL mode; retried only for SQLite's rare busy answers (recovery).
+  const read = <T>(attempt: () => Promise<T>): Promise<T> => retryWhileBusy(attempt, deadline, onBusy);
+  const outside = asyncOps(ops, (fn, w) => (w ? queuedWrite(() => exclusive(fn)) : read(() => exclusive(fn))));
   let closed = false;
 
   /** Runs `fn` between `begin` and COMMIT; only `begin` reporting busy is retried. */
-  const transaction = <T>(begin: string, fn: (ops: StoreOps) => Promise<T>, retryBody: boolean): Promise<T> =>
-    retryWhileBusy(
-      () =>
-        mutex.run(async () => {
-          db.exec(begin);
-          try {
-            const r = await fn(inTx);
-            db.exec('COMMIT');
-            return r;
-          } catch (e) {
-            if (db.inTransaction) db.exec('ROLLBACK');
-            // A write transaction's body may have changed caches in memory: never run it twice.
-            if (isBusy(e) && !retryBody) throw new StoreBusyError(`the database was busy during a transaction: ${String(e)}`);
-            throw e;
-          }
-        }),
-      deadline,
-      onBusy,
-    );
+  const transaction = <T>(begin: string, fn: (ops: StoreOps) => Promise<T>, readOnly: boolean): Promise<T> => {
+    const attempt = () =>
+      exclusive(async () => {
+        db.exec(begin);
+        try {
+          const r = await fn(inTx);
+          db.exec('COMMIT');
+          return r;
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          // A write transaction's body may have changed caches in memory: never run it twice.
+          if (isBusy(e) && !readOnly) throw new StoreBusyError(`the database was busy during a transaction: ${String(e)}`);
+          throw e;
+        }
+      });
+    return readOnly ? read(attempt) : queuedWrite(attempt);
+  };
 
   const store: Store = {
     ...outside,
@@ -403,9 +454,10 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
       return transaction('BEGIN IMMEDIATE', fn, false);
     },
     close() {
-      return mutex.run(() => {
+      return mutex.run(async () => {
         if (!closed) {
           closed = true;
+          await checkpointer?.stop();
           db.close();
         }
       });

@@ -178,6 +178,8 @@ async function main() {
         rows.push({ scenario: 'stall', metric: `worst delay own / wall ms, ${name}`, msnpd: d.ownMaxMs, target: `wall ${d.maxMs} ms` });
       }
       rows.push({ scenario: 'stall', metric: 'failed commands during the import', msnpd: m.failures, target: '0', ok: m.failures === 0 });
+      rows.push({ scenario: 'stall', metric: `worst delay own / wall ms, a wave while a CLI write holds the lock ${m.lockHoldMs} ms`, msnpd: m.lockHeld.ownMaxMs, target: `wall ${m.lockHeld.maxMs} ms` });
+      rows.push({ scenario: 'stall', metric: 'failed commands in that wave', msnpd: m.lockHeldFailures, target: '0', ok: m.lockHeldFailures === 0 });
       rows.push({ scenario: 'stall', metric: 'sign-in p99 latency ms', msnpd: m.loginLatencyMs.p99, target: '' });
     }
     if (scenarios.has('idle')) {

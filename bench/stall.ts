@@ -2,6 +2,7 @@
 // during sign-in storms while `msnpd user import` writes thousands of
 // accounts to the same database. The server reports its own loop delay
 // through the bench-only preload bench/loop-delay.ts (SIGHUP).
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,6 +37,10 @@ export interface StallResult {
   /** The same storms with no import, and the import with no storm: what each costs alone. */
   stormOnly: LoopDelay;
   importOnly: LoopDelay;
+  /** A wave while another process holds the write lock for `lockHoldMs` (a long CLI write). */
+  lockHeld: LoopDelay;
+  lockHoldMs: number;
+  lockHeldFailures: number;
 }
 
 /** Closes the server's current measuring window and returns it. */
@@ -114,8 +119,26 @@ export async function stallScenario(server: ServerProcess, cli: string, dataDir:
   while (!importDone || s.waves === 0) await wave(server.ns, storm, first, s);
   const delay = await loopDelay(server);
   const imp = await importing;
+
+  // The worst case of a CLI write: a transaction holding the lock for a while
+  // (the old busy_timeout made the service wait for it synchronously).
+  const held: Storm = { lat: [], failures: 0, waves: 0 };
+  const lockHoldMs = 1000;
+  const db = new Database(path.join(dataDir, 'msnpd.sqlite'));
+  db.exec('BEGIN IMMEDIATE');
+  db.prepare("INSERT INTO settings (key, value) VALUES ('bench-lock', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run();
+  const release = new Promise<void>((r) =>
+    setTimeout(() => {
+      db.exec('COMMIT');
+      db.close();
+      r();
+    }, lockHoldMs),
+  );
+  await wave(server.ns, storm, first, held);
+  await release;
+  const lockHeld = await loopDelay(server);
   return {
     imported: imp.imported, importSeconds: imp.seconds, waves: s.waves, logins: s.lat.length, failures: s.failures,
-    loginLatencyMs: distribution(s.lat), loopDelay: delay, stormOnly, importOnly,
+    loginLatencyMs: distribution(s.lat), loopDelay: delay, stormOnly, importOnly, lockHeld, lockHoldMs, lockHeldFailures: held.failures,
   };
 }

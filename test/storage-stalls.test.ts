@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { SbClient } from '../src/client/sb-client.js';
 import type { Logger } from '../src/log.js';
-import { sleep, startTestServer, type TestServer } from './helpers/server.js';
+import { sleep, startTestServer, tempDir, type TestServer } from './helpers/server.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { code } from './helpers/ns.js';
 import { openPair } from './helpers/chat.js';
 
@@ -222,5 +223,19 @@ describe('WAL checkpoints', () => {
     }
     assert.ok(grown, 'the database file never received the committed pages');
     await t.stop();
+  });
+});
+
+describe('a backlog of storage operations', () => {
+  test('does not run in one turn of the event loop: other work gets a turn before it is through', async () => {
+    const store = openSqliteStore(tempDir());
+    const id = await store.createAccount({ email: 'b@example.com', friendlyName: 'b', passwordHash: 'x', md5Salt: null, md5Verifier: null });
+    const N = 20_000;
+    let done = 0;
+    let doneAtOtherTurn = -1;
+    setImmediate(() => (doneAtOtherTurn = done));
+    await Promise.all(Array.from({ length: N }, () => store.getAccountById(id).then(() => done++)));
+    assert.ok(doneAtOtherTurn >= 0 && doneAtOtherTurn < N, `another turn ran after ${doneAtOtherTurn} of ${N} operations`);
+    await store.close();
   });
 });

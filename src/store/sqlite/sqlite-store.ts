@@ -416,9 +416,10 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
       return Promise.reject(e);
     }
   });
-  // A statement (or atomic group) that reports busy has done nothing: retry it
-  // whole, with the connection free for others in between.
-  // Reads never wait for a writer in WAL mode; retried only for SQLite's rare busy answers (recovery).
+  // A statement (or atomic group) that reports busy has done nothing: it is
+  // retried whole, with the connection free for others in between. Reads never
+  // wait for a writer in WAL mode; they are retried only for SQLite's rare busy
+  // answers (WAL recovery).
   const read = <T>(attempt: () => Promise<T>): Promise<T> => retryWhileBusy(attempt, deadline, onBusy);
   const outside = asyncOps(ops, (fn, w) => (w ? queuedWrite(() => exclusive(fn)) : read(() => exclusive(fn))));
   let closed = false;

@@ -6,6 +6,11 @@
 // exists. No per-connection setTimeout (DECISIONS: idle memory per session).
 // Times come from the caller (core.clock), so injected clocks keep working.
 
+/** An object that handles its own deadline (a session: no closure per connection). */
+export interface DeadlineTarget {
+  onDeadline(now: number): void;
+}
+
 /** A scheduled callback; reschedule or cancel it through its heap. */
 export class Deadline {
   /** When it is due (ms, on the clock the heap is run with). */
@@ -15,7 +20,13 @@ export class Deadline {
   /** Tie-break: equal deadlines fire in the order they were scheduled. */
   seq = 0;
 
-  constructor(readonly fire: (now: number) => void) {}
+  constructor(readonly target: ((now: number) => void) | DeadlineTarget) {}
+
+  fire(now: number): void {
+    const t = this.target;
+    if (typeof t === 'function') t(now);
+    else t.onDeadline(now);
+  }
 
   get scheduled(): boolean {
     return this.index !== -1;

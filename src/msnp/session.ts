@@ -7,7 +7,7 @@ import { trid, type Command } from './wire/command.js';
 import { Framer, type FramerOptions, type FramingError } from './wire/framer.js';
 import { MSNP_VERBS } from './wire/verbs.js';
 import type { Transport } from './transport.js';
-import { Deadline, type DeadlineHeap } from '../core/deadline-heap.js';
+import { Deadline, type DeadlineHeap, type DeadlineTarget } from '../core/deadline-heap.js';
 
 /** A handler for one verb, valid in some versions and session states. */
 export interface CommandSpec<S> {
@@ -76,7 +76,7 @@ function finish(s: { finished(): void }): void {
   s.finished();
 }
 
-export abstract class MsnpSession<S extends MsnpSession<S>> {
+export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineTarget {
   version = 0;
   state: string;
   closed = false;
@@ -115,7 +115,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     this.tokens = limits.commandBurst;
     this.tokensAt = now;
     this.framer = new Framer(limits.framer, this);
-    this.checks = new Deadline((t) => this.runChecks(t));
+    this.checks = new Deadline(this);
   }
 
   /** Deadline checks (sign-in, idle, challenges, slow senders); run when the session's deadline is due. */
@@ -124,7 +124,8 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   /** The earliest time tick() may have something to do, for this server's checks; undefined: never. */
   protected abstract nextCheckAt(): number | undefined;
 
-  private runChecks(now: number): void {
+  /** @internal The session's deadline is due (the shared heap calls this). */
+  onDeadline(now: number): void {
     this.tick(now);
     if (!this.closed) this.rearm();
   }

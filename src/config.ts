@@ -38,6 +38,8 @@ export interface Config {
   gatewayRequestBurst: number;
   /** Seconds a Passport ticket stays valid. */
   ticketTtl: number;
+  /** Seconds an RST/RST2 service token (contacts, storage, SSO, ...) stays valid. */
+  serviceTokenTtl: number;
   notifyPort: number;
   dispatch: DispatchMode;
   challenges: ChallengePolicy;
@@ -173,6 +175,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_GATEWAY_REQUEST_RATE', 'gateway requests per second one address may make; 0 = no limit (default 50)'],
   ['MSNPD_GATEWAY_REQUEST_BURST', 'gateway requests one address may make in a burst (default 200)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
+  ['MSNPD_SERVICE_TOKEN_TTL', 'seconds an RST/RST2 service token (address book, storage, SSO sign-in) stays valid (default 86400)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
   ['MSNPD_NOTIFY_PORT', 'notification port used in redirect mode (default 1865)'],
   ['MSNPD_CHALLENGES', 'enforce, log or off: CHL/QRY policy for MSNP6+ (default enforce)'],
@@ -241,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayRequestRate: int(env, 'MSNPD_GATEWAY_REQUEST_RATE', 50, 0, 1_000_000),
     gatewayRequestBurst: int(env, 'MSNPD_GATEWAY_REQUEST_BURST', 200, 1, 1_000_000),
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),
+    serviceTokenTtl: int(env, 'MSNPD_SERVICE_TOKEN_TTL', 86400, 1, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),
     challenges: oneOf(env, 'MSNPD_CHALLENGES', 'enforce', ['enforce', 'log', 'off'] as const),
     challengeDelay: int(env, 'MSNPD_CHALLENGE_DELAY', 5, 0, 86400),

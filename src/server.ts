@@ -58,6 +58,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       loginFailuresPerIp: config.loginFailuresPerIp,
       ipv6Prefix: config.ipv6Prefix,
       ticketTtlSeconds: config.ticketTtl,
+      serviceTokenTtlSeconds: config.serviceTokenTtl,
       chats: {
         cookieTtlMs: config.cookieTtl * 1000,
         ringTimeoutMs: config.ringTimeout * 1000,

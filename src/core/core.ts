@@ -11,6 +11,7 @@ import { DeadlineHeap } from './deadline-heap.js';
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
 import { LoginGuard } from './login-guard.js';
+import { ServiceTokens } from './service-tokens.js';
 import { TicketService } from './tickets.js';
 import { PresenceService } from './presence.js';
 import { TokenStore } from './tokens.js';
@@ -23,6 +24,8 @@ export interface CoreOptions {
   ipv6Prefix?: number;
   /** Lifetime of Passport tickets. */
   ticketTtlSeconds?: number;
+  /** Lifetime of RST/RST2 service tokens. */
+  serviceTokenTtlSeconds?: number;
   chats: ChatTimeouts;
   contactLimits?: ContactLimits;
   clock?: Clock;
@@ -42,6 +45,7 @@ export class Core {
   readonly chats: ChatService;
   readonly loginGuard: LoginGuard;
   readonly tickets: TicketService;
+  readonly serviceTokens: ServiceTokens;
   private endpointSeq = 0;
   private adminCursor = 0;
 
@@ -60,6 +64,7 @@ export class Core {
     this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
     this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock, this.timers, opts.ipv6Prefix);
     this.tickets = new TicketService(this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers);
+    this.serviceTokens = new ServiceTokens((opts.serviceTokenTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers);
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
   }
 
@@ -80,7 +85,7 @@ export class Core {
       this.adminCursor = ev.id;
       try {
         if (ev.type === ACCOUNT_DELETED) this.applyAccountDeleted(ev.payload as unknown as AccountDeletedEvent);
-        else if (ev.type === PASSWORD_CHANGED) this.tickets.revokeAccount(Number(ev.payload.id));
+        else if (ev.type === PASSWORD_CHANGED) this.revokeTokens(Number(ev.payload.id));
       } catch (e) {
         this.log.error({ err: e, event: ev.type }, 'failed to apply an admin event');
       }
@@ -96,10 +101,16 @@ export class Core {
     this.lists.refreshStale();
   }
 
+  /** Every ticket and service token of the account stops working. */
+  private revokeTokens(accountId: number): void {
+    this.tickets.revokeAccount(accountId);
+    this.serviceTokens.revokeAccount(accountId);
+  }
+
   private applyAccountDeleted(ev: AccountDeletedEvent): void {
     this.log.info({ email: ev.email }, 'account deleted: signing it out and removing it from lists');
     this.bus.toAccount(ev.id, { type: 'sign-out', reason: 'deleted' });
-    this.tickets.revokeAccount(ev.id);
+    this.revokeTokens(ev.id);
     for (const entry of ev.entries) {
       const list = this.lists.peek(entry.ownerId);
       const c = list?.contacts.get(ev.id);

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { ensureCertificates, type TlsMaterial } from './certificates.js';
 import { passportRoutes } from './passport.js';
 import { rstRoutes } from './rst.js';
+import { rst2Routes } from './rst2.js';
 import { Router, text } from './router.js';
 import { WebServer } from './server.js';
 
@@ -23,6 +24,7 @@ export function buildRouter(core: Core, log: Logger, more?: (router: Router) => 
   router.on('GET', '/', () => text(200, 'OK', 'msnpd web services\n'));
   passportRoutes(router, core, log);
   rstRoutes(router, core, log);
+  rst2Routes(router, core, log);
   more?.(router);
   return router;
 }

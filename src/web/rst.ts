@@ -9,6 +9,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Core } from '../core/core.js';
 import type { Logger } from '../log.js';
 import { hasDtd } from '../core/client-xml.js';
+import { PASSPORT_TB, SERVICE, serviceOf, type TokenHolder } from '../core/service-tokens.js';
 import { onlySecure, xml, type Router, type WebRequest, type WebResponse } from './router.js';
 
 /** Largest RST.srf request read (clients send 2-5 KiB). */
@@ -25,6 +26,8 @@ export interface RstRequest {
   username: string | undefined;
   password: string | undefined;
   tokens: TokenRequest[];
+  /** The tokens came from a parsed envelope (not from the fallback search of an unparseable body). */
+  parsed: boolean;
 }
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: false, processEntities: true });
@@ -135,7 +138,7 @@ export function parseRst(body: string): RstRequest {
     let i = 0;
     while ((m = re.exec(body))) tokens.push({ n: i++, address: m[1]!.trim(), policy: undefined });
   }
-  return { username: username?.trim(), password, tokens };
+  return { username: username?.trim(), password, tokens, parsed: rsts.length > 0 };
 }
 
 const NS = {
@@ -174,11 +177,52 @@ function ppHeader(ok: boolean, puid: string, cid: string, email: string, now: nu
   );
 }
 
+/** What one requested token is answered with. */
+export interface IssuedToken {
+  req: TokenRequest;
+  /** The legacy `http://Passport.NET/tb` token (no `t=`/`p=`: an opaque blob). */
+  legacy: boolean;
+  t: string;
+  p: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The BinarySecret to show (messengerclear.live.com and the tb token). */
+  proofKey: Buffer | undefined;
+}
+
+/**
+ * One token per request, each bound to the account and its address's service.
+ * messenger.msn.com, and any address asked with a Passport-style policy
+ * (`?id=507`, the TWN challenge of MSNP12-14), gets a Passport ticket (it signs
+ * in once through `USR TWN S`, then serves web use) also recorded as that
+ * service's token; messengerclear.live.com gets the SSO proof key, which the tb
+ * token shows too (one key per sign-in, whichever a client reads).
+ */
+export function issueTokens(core: Core, holder: TokenHolder, requests: TokenRequest[]): IssuedToken[] {
+  const now = core.clock.now();
+  const proofKey = randomBytes(24);
+  return requests.map((req) => {
+    const service = serviceOf(req.address);
+    if (service === PASSPORT_TB) {
+      const clear = requests.some((r) => serviceOf(r.address) === SERVICE.messengerClear);
+      return { req, legacy: true, t: '', p: '', createdAt: now, expiresAt: now + core.serviceTokens.ttlMs, proofKey: clear ? proofKey : randomBytes(24) };
+    }
+    if (service !== SERVICE.messengerClear && (service === SERVICE.messengerWeb || req.policy?.startsWith('?'))) {
+      const ticket = core.tickets.issue(holder.accountId, holder.email);
+      core.serviceTokens.issue(holder, service, { t: ticket.t, expiresAt: ticket.expiresAt });
+      return { req, legacy: false, t: ticket.t, p: ticket.p, createdAt: ticket.createdAt, expiresAt: ticket.expiresAt, proofKey: undefined };
+    }
+    const token = core.serviceTokens.issue(holder, service, { proofKey: service === SERVICE.messengerClear ? proofKey : undefined });
+    return { req, legacy: false, t: token.t, p: token.p, createdAt: token.createdAt, expiresAt: token.expiresAt, proofKey: token.proofKey };
+  });
+}
+
 /** One RequestSecurityTokenResponse. */
-function tokenResponse(req: TokenRequest, ticket: { t: string; p: string }, created: number, expires: number): string {
-  const lifetime = `<wst:LifeTime><wsu:Created>${soapTime(created)}</wsu:Created><wsu:Expires>${soapTime(expires)}</wsu:Expires></wst:LifeTime>`;
+function tokenResponse(issued: IssuedToken): string {
+  const { req } = issued;
+  const lifetime = `<wst:LifeTime><wsu:Created>${soapTime(issued.createdAt)}</wsu:Created><wsu:Expires>${soapTime(issued.expiresAt)}</wsu:Expires></wst:LifeTime>`;
   const appliesTo = `<wsp:AppliesTo xmlns:wsa="${NS.wsa}"><wsa:EndpointReference><wsa:Address>${escapeXml(req.address)}</wsa:Address></wsa:EndpointReference></wsp:AppliesTo>`;
-  if (req.address.toLowerCase() === 'http://passport.net/tb') {
+  if (issued.legacy) {
     // Nothing in MSNP8-12 decrypts the legacy token; Pidgin 2.5+ keeps it for renewals.
     return (
       `<wst:RequestSecurityTokenResponse><wst:TokenType>urn:passport:legacy</wst:TokenType>${appliesTo}${lifetime}` +
@@ -186,7 +230,7 @@ function tokenResponse(req: TokenRequest, ticket: { t: string; p: string }, crea
       `<EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#tripledes-cbc"></EncryptionMethod><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">` +
       `<ds:KeyName>http://Passport.NET/STS</ds:KeyName></ds:KeyInfo><CipherData><CipherValue>${randomBytes(96).toString('base64')}</CipherValue></CipherData></EncryptedData></wst:RequestedSecurityToken>` +
       `<wst:RequestedTokenReference><wsse:KeyIdentifier ValueType="urn:passport"></wsse:KeyIdentifier><wsse:Reference URI="#BinaryDAToken${req.n}"></wsse:Reference></wst:RequestedTokenReference>` +
-      `<wst:RequestedProofToken><wst:BinarySecret>${randomBytes(24).toString('base64')}</wst:BinarySecret></wst:RequestedProofToken></wst:RequestSecurityTokenResponse>`
+      `<wst:RequestedProofToken><wst:BinarySecret>${issued.proofKey!.toString('base64')}</wst:BinarySecret></wst:RequestedProofToken></wst:RequestSecurityTokenResponse>`
     );
   }
   // COMPAT: the real service named the messenger.msn.com token PPToken<n>
@@ -194,11 +238,9 @@ function tokenResponse(req: TokenRequest, ticket: { t: string; p: string }, crea
   const id = `${req.address.toLowerCase() === 'messenger.msn.com' ? 'PPToken' : 'Compact'}${req.n}`;
   return (
     `<wst:RequestSecurityTokenResponse><wst:TokenType>urn:passport:compact</wst:TokenType>${appliesTo}${lifetime}` +
-    `<wst:RequestedSecurityToken><wsse:BinarySecurityToken Id="${id}">t=${ticket.t}&amp;p=${ticket.p}</wsse:BinarySecurityToken></wst:RequestedSecurityToken>` +
+    `<wst:RequestedSecurityToken><wsse:BinarySecurityToken Id="${id}">t=${issued.t}&amp;p=${issued.p}</wsse:BinarySecurityToken></wst:RequestedSecurityToken>` +
     `<wst:RequestedTokenReference><wsse:KeyIdentifier ValueType="urn:passport:compact"></wsse:KeyIdentifier><wsse:Reference URI="#${id}"></wsse:Reference></wst:RequestedTokenReference>` +
-    (req.address.toLowerCase() === 'messengerclear.live.com'
-      ? `<wst:RequestedProofToken><wst:BinarySecret>${randomBytes(24).toString('base64')}</wst:BinarySecret></wst:RequestedProofToken>`
-      : '') +
+    (issued.proofKey ? `<wst:RequestedProofToken><wst:BinarySecret>${issued.proofKey.toString('base64')}</wst:BinarySecret></wst:RequestedProofToken>` : '') +
     `</wst:RequestSecurityTokenResponse>`
   );
 }
@@ -227,14 +269,12 @@ export function rstRoutes(router: Router, core: Core, log: Logger): void {
       // 200, as the 2006-07 service answered faults (Miranda reads only 200s).
       return xml(rstFault(now));
     }
-    // One ticket serves every requested address: it signs in once and stays valid for web use.
-    const ticket = core.tickets.issue(outcome.accountId, outcome.email);
     const puid = outcome.accountId.toString(16).toUpperCase().padStart(16, '0');
     const tokens = r.tokens.length > 0 ? r.tokens : [{ n: 1, address: 'messenger.msn.com', policy: undefined }];
     const body =
       `<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="${NS.S}"><S:Header>${ppHeader(true, puid, outcome.accountId.toString(16), outcome.email, now)}</S:Header>` +
       `<S:Body><wst:RequestSecurityTokenResponseCollection xmlns:S="${NS.S}" xmlns:wst="${NS.wst}" xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" xmlns:saml="${NS.saml}" xmlns:wsp="${NS.wsp}" xmlns:psf="${NS.psf}">` +
-      tokens.map((tk) => tokenResponse(tk, ticket, ticket.createdAt, ticket.expiresAt)).join('') +
+      issueTokens(core, outcome, tokens).map(tokenResponse).join('') +
       `</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;
     return xml(body);
   };

@@ -31,6 +31,12 @@ export const PASSPORT_TB = 'http://passport.net/tb';
 const ALIASES: Record<string, string> = {
   // COMPAT: Pidgin 2.11 asks storage.live.com, MSNPSharp 3.2.1 storage.msn.com (captures).
   'storage.live.com': SERVICE.storage,
+  // The SOAP services' own names for the token they take (client-quirks.md "Offline messages":
+  // the OIM store takes the messengersecure token, RSI the messenger.msn.com one).
+  contacts: SERVICE.contacts,
+  storage: SERVICE.storage,
+  oim: SERVICE.messengerSecure,
+  rsi: SERVICE.messengerWeb,
 };
 
 /** The service an AppliesTo address names: lower case, trimmed, aliases folded. */

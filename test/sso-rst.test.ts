@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Clock } from '../src/core/clock.js';
 import { SERVICE } from '../src/core/service-tokens.js';
@@ -25,6 +26,9 @@ interface Captured {
   'content-type': string;
   body: string;
 }
+
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/sso/rst-requests.jsonl');
 const CAPTURED: Captured[] = fs
@@ -275,6 +279,21 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
     for (const [body, what] of cases) assertRst2Fault(await post(t, '/RST2.srf', body), 'wst:InvalidRequest', what);
     // The server goes on.
     assert.equal(tokensOf((await replay(t, c)).body).length, asked(c.body).length);
+  });
+
+  test(`RST2 mutated requests: always a 200 with tokens or a fault, well-formed (seed ${SEED}, FUZZ_SEED replays)`, async () => {
+    const c = CAPTURED.find((x) => x.client === 'msnpsharp-3.2.1')!;
+    const piece = fc.oneof(fc.constantFrom('<', '>', '&', '&amp;', '&#0;', '&#x110000;', '"', "'", '</soap:Body>', '<wst:RequestSecurityToken Id="RST9">', '<!--', ']]>', '\u0000', '\uFFFF', 'é'), fc.string({ maxLength: 40 }));
+    await fc.assert(
+      fc.asyncProperty(fc.nat(c.body.length), fc.nat(200), piece, fc.boolean(), async (at, cut, insert, truncate) => {
+        const body = truncate ? c.body.slice(0, at) : c.body.slice(0, at) + insert + c.body.slice(Math.min(c.body.length, at + cut));
+        const r = await post(t, '/RST2.srf', body);
+        assert.equal(r.status, 200);
+        assert.ok(XMLValidator.validate(r.body) === true, r.body.slice(0, 200));
+        assert.ok(/<wst:RequestSecurityTokenResponseCollection>/.test(r.body) || /<S:Fault><S:Code><S:Value>S:Sender<\/S:Value>/.test(r.body), r.body.slice(0, 300));
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
   });
 
   test('RST2.srf is HTTPS only', async () => {

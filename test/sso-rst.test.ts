@@ -15,7 +15,9 @@ import type { Clock } from '../src/core/clock.js';
 import { SERVICE } from '../src/core/service-tokens.js';
 import { computeSsoResponse, newSsoNonce } from '../src/core/sso-response.js';
 import { httpRequest, httpsRequest } from './helpers/https.js';
+import { code } from './helpers/ns.js';
 import { runCli, startTestServer, testEnv, type TestServer } from './helpers/server.js';
+import { signInWithTicket } from './helpers/tickets.js';
 
 interface Captured {
   client: string;
@@ -191,6 +193,16 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
       assert.deepEqual(t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, again, c.user), { ok: false, reason: 'bad-response' }, 'an answer to another nonce');
     });
   }
+
+  test('only the messenger.msn.com token signs in through USR TWN S (MSNP12-14); the others are bound to their services', async () => {
+    const c = CAPTURED.find((x) => x.client === 'pidgin-2.11')!;
+    const got = tokensOf((await replay(t, c)).body);
+    for (const address of [SERVICE.messengerClear, SERVICE.contacts, 'storage.live.com']) {
+      await assert.rejects(signInWithTicket(t.ns, c.user, got.find((g) => g.address === address)!.token!, 12), code(911), address);
+    }
+    const web = got.find((g) => g.address === SERVICE.messengerWeb)!;
+    assert.equal((await signInWithTicket(t.ns, c.user, web.token!, 12)).args[1], 'OK');
+  });
 
   test('RST2 answers follow ws-trust.xsd element order; the SOAP 1.2 envelope parses', async () => {
     const c = CAPTURED.find((x) => x.client === 'msnpsharp-3.2.1')!;

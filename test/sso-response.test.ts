@@ -134,16 +134,12 @@ test(`property: an answer verifies for its key and nonce, and no single changed 
   );
 });
 
-test('USR SSO S arguments as MSNPSharp 3.2.1 and Pidgin 2.11 sent them (captures), checked end to end', async () => {
+test('USR SSO S arguments as MSNPSharp 3.2.1 and Pidgin 2.11 sent them (captures)', async () => {
   const { parseSsoSignIn, normaliseMachineGuid } = await import('../src/msnp/ns/sso-sign-in.js');
-  const { ServiceTokens, SERVICE } = await import('../src/core/service-tokens.js');
-  const { DeadlineHeap } = await import('../src/core/deadline-heap.js');
-  const store = new ServiceTokens(60_000, () => 0, new DeadlineHeap());
   const key = Buffer.from(VECTORS[0]!.secret, 'base64');
-  const clear = store.issue({ accountId: 7, email: 'user3101@example.com' }, SERVICE.messengerClear, { proofKey: key });
   const nonce = newSsoNonce();
   const response = computeSsoResponse(key, nonce);
-  const ticket = `t=${clear.t}&p=${clear.p}`;
+  const ticket = 't=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&p=BBBB';
   // `USR 4 SSO S {ticket} {mbi-response} {99e0c157-…}` (MSNPSharp) and `… B5929066-…` (Pidgin).
   for (const [guid, want] of [
     ['{99e0c157-5658-4eea-ab70-c308835176c7}', '{99e0c157-5658-4eea-ab70-c308835176c7}'],
@@ -153,7 +149,8 @@ test('USR SSO S arguments as MSNPSharp 3.2.1 and Pidgin 2.11 sent them (captures
     const args = parseSsoSignIn(guid === undefined ? [ticket, response] : [ticket, response, guid]);
     assert.ok(args, String(guid));
     assert.equal(args.machineGuid, want);
-    assert.deepEqual(store.verifySsoSignIn(args.ticket, args.response, nonce, 'User3101@Example.com'), { ok: true, accountId: 7, email: 'user3101@example.com' });
+    assert.equal(args.ticket, ticket);
+    assert.ok(verifySsoResponse(key, nonce, args.response));
   }
   for (const bad of [[ticket], [ticket, response, '{not-a-guid}'], ['p=only', response], [ticket, response, 'x', 'y'], [ticket, response, '{99e0c157-5658-4eea-ab70-c308835176c7']]) {
     assert.equal(parseSsoSignIn(bad), undefined, bad.join(' '));

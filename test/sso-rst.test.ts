@@ -16,7 +16,7 @@ import { SERVICE } from '../src/core/service-tokens.js';
 import { computeSsoResponse, newSsoNonce } from '../src/core/sso-response.js';
 import { httpRequest, httpsRequest } from './helpers/https.js';
 import { code } from './helpers/ns.js';
-import { runCli, startTestServer, testEnv, type TestServer } from './helpers/server.js';
+import { runCli, spawnServer, startTestServer, tempDir, testEnv, type TestServer } from './helpers/server.js';
 import { signInWithTicket } from './helpers/tickets.js';
 
 interface Captured {
@@ -171,9 +171,9 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
         assert.equal(g.id, `${!rst2 && g.address === 'messenger.msn.com' ? 'PPToken' : 'Compact'}${g.n}`, g.address);
         assert.match(g.token!, TOKEN, g.address);
         const tokens = t.server.core.serviceTokens;
-        assert.deepEqual(tokens.check(g.token!, g.address), { accountId: holder!.id, email: c.user }, `${g.address} passes for its own service`);
+        assert.deepEqual(await tokens.check(g.token!, g.address), { accountId: holder!.id, email: c.user }, `${g.address} passes for its own service`);
         for (const other of [SERVICE.contacts, SERVICE.storage, SERVICE.messengerClear, SERVICE.messengerSecure].filter((s) => s !== g.address.replace('storage.live.com', SERVICE.storage))) {
-          assert.equal(tokens.check(g.token!, other), undefined, `${g.address} token does not pass for ${other}`);
+          assert.equal(await tokens.check(g.token!, other), undefined, `${g.address} token does not pass for ${other}`);
         }
         if (g.address === SERVICE.messengerClear) {
           clear = g;
@@ -186,11 +186,11 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
       assert.equal(tb?.secret, clear.secret, 'the tb token shows the same proof key');
       const nonce = newSsoNonce();
       const response = computeSsoResponse(Buffer.from(clear.secret!, 'base64'), nonce);
-      assert.deepEqual(t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, c.user.toUpperCase()), { ok: true, accountId: holder!.id, email: c.user });
+      assert.deepEqual(await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, c.user.toUpperCase()), { ok: true, accountId: holder!.id, email: c.user });
       // Not single use (MSNPSharp reconnects with its cached ticket); each nonce is fresh.
       const again = newSsoNonce();
-      assert.equal(t.server.core.serviceTokens.verifySsoSignIn(clear.token!, computeSsoResponse(Buffer.from(clear.secret!, 'base64'), again), again, c.user).ok, true);
-      assert.deepEqual(t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, again, c.user), { ok: false, reason: 'bad-response' }, 'an answer to another nonce');
+      assert.equal((await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, computeSsoResponse(Buffer.from(clear.secret!, 'base64'), again), again, c.user)).ok, true);
+      assert.deepEqual(await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, again, c.user), { ok: false, reason: 'bad-response' }, 'an answer to another nonce');
     });
   }
 
@@ -226,21 +226,21 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
     const tb = tokensOf((await replay(t, b!)).body);
     const bContacts = tb.find((g) => g.address === SERVICE.contacts)!;
     const aId = (await t.server.core.accounts.get(a!.user))!.id;
-    assert.notEqual(t.server.core.serviceTokens.check(bContacts.token!, SERVICE.contacts)?.accountId, aId);
+    assert.notEqual((await t.server.core.serviceTokens.check(bContacts.token!, SERVICE.contacts))?.accountId, aId);
     const clear = tb.find((g) => g.address === SERVICE.messengerClear)!;
     const nonce = newSsoNonce();
     const response = computeSsoResponse(Buffer.from(clear.secret!, 'base64'), nonce);
-    assert.deepEqual(t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, a!.user), { ok: false, reason: 'wrong-account' });
+    assert.deepEqual(await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, a!.user), { ok: false, reason: 'wrong-account' });
     // A contacts token is no SSO ticket, whatever the response.
-    assert.deepEqual(t.server.core.serviceTokens.verifySsoSignIn(bContacts.token!, response, nonce, b!.user), { ok: false, reason: 'unknown-ticket' });
+    assert.deepEqual(await t.server.core.serviceTokens.verifySsoSignIn(bContacts.token!, response, nonce, b!.user), { ok: false, reason: 'unknown-ticket' });
     // The SOAP services' names for their tokens.
-    assert.equal(t.server.core.serviceTokens.check(bContacts.token!, 'contacts')?.email, b!.user);
-    assert.equal(t.server.core.serviceTokens.check(tb.find((g) => g.address === SERVICE.storage)!.token!, 'storage')?.email, b!.user);
-    assert.equal(t.server.core.serviceTokens.check(tb.find((g) => g.address === SERVICE.messengerSecure)!.token!, 'oim')?.email, b!.user);
-    assert.equal(t.server.core.serviceTokens.check(tb.find((g) => g.address === SERVICE.messengerWeb)!.token!, 'rsi')?.email, b!.user);
-    assert.equal(t.server.core.serviceTokens.check(bContacts.token!, 'rsi'), undefined);
+    assert.equal((await t.server.core.serviceTokens.check(bContacts.token!, 'contacts'))?.email, b!.user);
+    assert.equal((await t.server.core.serviceTokens.check(tb.find((g) => g.address === SERVICE.storage)!.token!, 'storage'))?.email, b!.user);
+    assert.equal((await t.server.core.serviceTokens.check(tb.find((g) => g.address === SERVICE.messengerSecure)!.token!, 'oim'))?.email, b!.user);
+    assert.equal((await t.server.core.serviceTokens.check(tb.find((g) => g.address === SERVICE.messengerWeb)!.token!, 'rsi'))?.email, b!.user);
+    assert.equal(await t.server.core.serviceTokens.check(bContacts.token!, 'rsi'), undefined);
     // A bare `t=` (Pidgin sends it without `&p=`) is the same token.
-    assert.equal(t.server.core.serviceTokens.check(bContacts.token!.split('&')[0]!, SERVICE.contacts)?.email, b!.user);
+    assert.equal((await t.server.core.serviceTokens.check(bContacts.token!.split('&')[0]!, SERVICE.contacts))?.email, b!.user);
   });
 
   test('tokens expire after MSNPD_SERVICE_TOKEN_TTL (injected clock)', async () => {
@@ -254,11 +254,11 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
       const nonce = newSsoNonce();
       const response = computeSsoResponse(Buffer.from(clear.secret!, 'base64'), nonce);
       clock.advance(29_000);
-      assert.ok(t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts), 'live just before');
-      assert.equal(t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, c.user).ok, true);
+      assert.ok(await t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts), 'live just before');
+      assert.equal((await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, c.user)).ok, true);
       clock.advance(1_000);
-      assert.equal(t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts), undefined, 'expired');
-      assert.deepEqual(t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, c.user), { ok: false, reason: 'unknown-ticket' });
+      assert.equal(await t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts), undefined, 'expired');
+      assert.deepEqual(await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, c.user), { ok: false, reason: 'unknown-ticket' });
     } finally {
       clock.restore();
     }
@@ -346,26 +346,59 @@ describe('service tokens and the CLI while the service runs', () => {
     const old = await signIn('sso-pw@example.com', 'oldpass');
     const contacts = old.find((g) => g.address === SERVICE.contacts)!;
     const clear = old.find((g) => g.address === SERVICE.messengerClear)!;
-    assert.ok(t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts));
+    assert.ok(await t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts));
     await applied(['user', 'passwd', 'sso-pw@example.com', 'newpass']);
-    assert.equal(t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts), undefined, 'contacts token from before the change');
+    assert.equal(await t.server.core.serviceTokens.check(contacts.token!, SERVICE.contacts), undefined, 'contacts token from before the change');
     const nonce = newSsoNonce();
     assert.deepEqual(
-      t.server.core.serviceTokens.verifySsoSignIn(clear.token!, computeSsoResponse(Buffer.from(clear.secret!, 'base64'), nonce), nonce, 'sso-pw@example.com'),
+      await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, computeSsoResponse(Buffer.from(clear.secret!, 'base64'), nonce), nonce, 'sso-pw@example.com'),
       { ok: false, reason: 'unknown-ticket' },
       'SSO ticket from before the change',
     );
     assert.equal((await signIn('sso-pw@example.com', 'oldpass')).length, 0, 'the old password');
     const fresh = await signIn('sso-pw@example.com', 'newpass');
-    assert.ok(t.server.core.serviceTokens.check(fresh.find((g) => g.address === SERVICE.contacts)!.token!, SERVICE.contacts));
+    assert.ok(await t.server.core.serviceTokens.check(fresh.find((g) => g.address === SERVICE.contacts)!.token!, SERVICE.contacts));
   });
 
   test('user delete revokes every service token', async () => {
     await t.user('sso-gone@example.com', 'secret');
     const got = await signIn('sso-gone@example.com', 'secret');
     const storage = got.find((g) => g.address === SERVICE.storage)!;
-    assert.ok(t.server.core.serviceTokens.check(storage.token!, SERVICE.storage));
+    assert.ok(await t.server.core.serviceTokens.check(storage.token!, SERVICE.storage));
     await applied(['user', 'delete', 'sso-gone@example.com']);
-    assert.equal(t.server.core.serviceTokens.check(storage.token!, SERVICE.storage), undefined);
+    assert.equal(await t.server.core.serviceTokens.check(storage.token!, SERVICE.storage), undefined);
+  });
+});
+
+describe('service tokens across kill -9', () => {
+  test('tokens answered before the kill still check, and the SSO proof key still verifies, after a restart', async () => {
+    const dir = tempDir();
+    const c = CAPTURED.find((x) => x.client === 'msnpsharp-3.2.1')!;
+    const first = await startTestServer({}, dir);
+    await first.user(c.user, c.password);
+    await first.stop();
+    const srv = await spawnServer(dir);
+    let got: Token[];
+    try {
+      const r = await httpsRequest(srv.https!, { host: 'login.live.com', method: 'POST', path: '/RST2.srf', headers: { 'Content-Type': c['content-type'] }, body: c.body });
+      got = tokensOf(r.body.toString('utf8'));
+      assert.equal(got.length, asked(c.body).length);
+    } finally {
+      // MSNPSharp keeps these tokens cached and reconnects with them.
+      await srv.stop('SIGKILL');
+    }
+    const t = await startTestServer({}, dir);
+    try {
+      const holder = await t.server.core.accounts.get(c.user);
+      for (const address of [SERVICE.contacts, SERVICE.storage, SERVICE.messengerSecure, 'sup.live.com', SERVICE.messengerWeb]) {
+        assert.deepEqual(await t.server.core.serviceTokens.check(got.find((g) => g.address === address)!.token!, address), { accountId: holder!.id, email: c.user }, address);
+      }
+      const clear = got.find((g) => g.address === SERVICE.messengerClear)!;
+      const nonce = newSsoNonce();
+      const response = computeSsoResponse(Buffer.from(clear.secret!, 'base64'), nonce);
+      assert.equal((await t.server.core.serviceTokens.verifySsoSignIn(clear.token!, response, nonce, c.user)).ok, true);
+    } finally {
+      await t.stop();
+    }
   });
 });

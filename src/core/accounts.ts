@@ -75,6 +75,8 @@ export class AccountService {
     const hash = await hashPassword(password, this.opts.scryptN);
     await this.store.withTransaction(async (tx) => {
       await tx.setPassword(account.id, hash, salt, salt ? md5Verifier(salt, password) : null);
+      // Service tokens are stored: they stop working with this commit (tickets, in memory, through the event).
+      await tx.deleteServiceTokensOf(account.id);
       await tx.appendAdminEvent(PASSWORD_CHANGED, { id: account.id });
     });
   }

@@ -64,7 +64,9 @@ export class Core {
     this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
     this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock, this.timers, opts.ipv6Prefix);
     this.tickets = new TicketService(this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers);
-    this.serviceTokens = new ServiceTokens((opts.serviceTokenTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers);
+    this.serviceTokens = new ServiceTokens(store, (opts.serviceTokenTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers, (e) =>
+      log.error({ err: e }, 'deleting expired service tokens failed'),
+    );
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
   }
 
@@ -85,7 +87,7 @@ export class Core {
       this.adminCursor = ev.id;
       try {
         if (ev.type === ACCOUNT_DELETED) this.applyAccountDeleted(ev.payload as unknown as AccountDeletedEvent);
-        else if (ev.type === PASSWORD_CHANGED) this.revokeTokens(Number(ev.payload.id));
+        else if (ev.type === PASSWORD_CHANGED) this.tickets.revokeAccount(Number(ev.payload.id));
       } catch (e) {
         this.log.error({ err: e, event: ev.type }, 'failed to apply an admin event');
       }
@@ -101,16 +103,10 @@ export class Core {
     this.lists.refreshStale();
   }
 
-  /** Every ticket and service token of the account stops working. */
-  private revokeTokens(accountId: number): void {
-    this.tickets.revokeAccount(accountId);
-    this.serviceTokens.revokeAccount(accountId);
-  }
-
   private applyAccountDeleted(ev: AccountDeletedEvent): void {
     this.log.info({ email: ev.email }, 'account deleted: signing it out and removing it from lists');
     this.bus.toAccount(ev.id, { type: 'sign-out', reason: 'deleted' });
-    this.revokeTokens(ev.id);
+    this.tickets.revokeAccount(ev.id);
     for (const entry of ev.entries) {
       const list = this.lists.peek(entry.ownerId);
       const c = list?.contacts.get(ev.id);

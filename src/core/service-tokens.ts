@@ -4,9 +4,13 @@
 // services call check(token, service); the notification server calls
 // verifySsoSignIn on `USR t SSO S <ticket> <response>` (the messengerclear
 // token carries the proof key its MBI response is computed with).
-// Kept in memory like the Passport tickets (docs/decisions.md, "MSNP13-18: SSO").
-import { randomBytes } from 'node:crypto';
-import type { Deadline, DeadlineHeap } from './deadline-heap.js';
+// Stored (behind the Store), so they outlive a restart: MSNPSharp reconnects
+// with the tokens it cached (docs/decisions.md, "MSNP13-18: SSO"). Only a hash
+// of each token is stored, and the proof key sealed with a pad only the token
+// itself gives: a copy of the database signs nobody in.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { DeadlineHeap } from './deadline-heap.js';
 import { normaliseEmail } from './email.js';
 import { verifySsoResponse } from './sso-response.js';
 
@@ -61,16 +65,15 @@ export interface TokenHolder {
   email: string;
 }
 
-interface Entry extends TokenHolder {
+interface Live extends TokenHolder {
   service: string;
-  expiresAt: number;
   proofKey: Buffer | undefined;
-  /** Frees the token when it expires (the shared heap: no scan of every token). */
-  expiry: Deadline;
 }
 
 /** Live tokens one account may hold (a sign-in asks for about seven); the oldest goes first. */
 const MAX_PER_ACCOUNT = 128;
+/** Expired tokens are refused when read; this cleanup only frees their rows. */
+const CLEANUP_EVERY_MS = 10 * 60_000;
 
 export type SsoSignIn = { ok: true; accountId: number; email: string } | { ok: false; reason: 'unknown-ticket' | 'wrong-account' | 'bad-response' };
 
@@ -79,49 +82,54 @@ export function ticketPart(token: string): string {
   return /(?:^|&)t=([^&]*)/.exec(token)?.[1] ?? token;
 }
 
-export class ServiceTokens {
-  private readonly entries = new Map<string, Entry>();
-  private readonly byAccount = new Map<number, string[]>();
+const hashOf = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
+/** A 24-byte pad only the token gives (the token has 256 random bits). */
+const padOf = (t: string) => createHmac('sha256', t).update('msnpd sso proof key').digest().subarray(0, 24);
+const xor = (a: Buffer, b: Buffer) => Buffer.from(a.map((v, i) => v ^ b[i]!));
 
+export class ServiceTokens {
   constructor(
+    private readonly store: Store,
     readonly ttlMs: number,
     private readonly now: () => number,
-    private readonly timers: DeadlineHeap,
-  ) {}
+    timers: DeadlineHeap,
+    private readonly onError: (e: unknown) => void = () => undefined,
+  ) {
+    const cleanup = () => {
+      this.store.deleteExpiredServiceTokens(this.now()).catch(this.onError);
+      timers.add(this.now() + CLEANUP_EVERY_MS, cleanup);
+    };
+    timers.add(this.now() + CLEANUP_EVERY_MS, cleanup);
+  }
 
   /**
-   * A new token for `address`. `t` reuses a ticket issued elsewhere (the
-   * messenger.msn.com Passport ticket); `proofKey` binds an SSO key to it.
+   * A new token for `address`, stored before it is handed out. `t` reuses a
+   * ticket issued elsewhere (the messenger.msn.com Passport ticket); `proofKey`
+   * binds an SSO key to it.
    */
-  issue(holder: TokenHolder, address: string, opts: { t?: string; proofKey?: Buffer; expiresAt?: number } = {}): ServiceToken {
+  async issue(holder: TokenHolder, address: string, opts: { t?: string; proofKey?: Buffer; expiresAt?: number } = {}): Promise<ServiceToken> {
     const service = serviceOf(address);
     const now = this.now();
     const expiresAt = opts.expiresAt ?? now + this.ttlMs;
     const t = opts.t ?? randomBytes(32).toString('base64url');
-    this.drop(t);
-    // Expired tokens are also refused when read; the deadline only frees memory.
-    const expiry = this.timers.add(expiresAt, () => this.drop(t));
-    this.entries.set(t, { accountId: holder.accountId, email: holder.email, service, expiresAt, proofKey: opts.proofKey, expiry });
-    const mine = this.byAccount.get(holder.accountId) ?? [];
-    mine.push(t);
-    this.byAccount.set(holder.accountId, mine);
-    while (mine.length > MAX_PER_ACCOUNT) this.drop(mine[0]!);
-    return { t, p: randomBytes(24).toString('base64url'), service, createdAt: now, expiresAt, proofKey: opts.proofKey };
+    const sealed = opts.proofKey && opts.proofKey.length === 24 ? xor(opts.proofKey, padOf(t)).toString('base64') : null;
+    await this.store.putServiceToken({ tokenHash: hashOf(t), accountId: holder.accountId, service, createdAt: now, expiresAt, sealedProofKey: sealed }, MAX_PER_ACCOUNT);
+    return { t, p: randomBytes(24).toString('base64url'), service, createdAt: now, expiresAt, proofKey: sealed ? opts.proofKey : undefined };
   }
 
   /**
    * The holder of `token` (`t=…&p=…` or the bare `t`), if it is live and was
    * issued for `service` (an address; aliases count as the same service).
    */
-  check(token: string, service: string): TokenHolder | undefined {
-    const e = this.live(token);
+  async check(token: string, service: string): Promise<TokenHolder | undefined> {
+    const e = await this.live(token);
     if (!e || e.service !== serviceOf(service)) return undefined;
     return { accountId: e.accountId, email: e.email };
   }
 
   /** The proof key of a live messengerclear.live.com token. */
-  proofKey(token: string): Buffer | undefined {
-    const e = this.live(token);
+  async proofKey(token: string): Promise<Buffer | undefined> {
+    const e = await this.live(token);
     return e && e.service === SERVICE.messengerClear ? e.proofKey : undefined;
   }
 
@@ -132,45 +140,25 @@ export class ServiceTokens {
    * Not single use: MSNPSharp reconnects with its cached ticket, and the
    * fresh nonce already makes every answer good for one sign-in only.
    */
-  verifySsoSignIn(ticket: string, response: string, nonce: string, email: string): SsoSignIn {
-    const e = this.live(ticket);
+  async verifySsoSignIn(ticket: string, response: string, nonce: string, email: string): Promise<SsoSignIn> {
+    const e = await this.live(ticket);
     if (!e || e.service !== SERVICE.messengerClear || !e.proofKey) return { ok: false, reason: 'unknown-ticket' };
     if (e.email !== normaliseEmail(email)) return { ok: false, reason: 'wrong-account' };
     if (!verifySsoResponse(e.proofKey, nonce, response)) return { ok: false, reason: 'bad-response' };
     return { ok: true, accountId: e.accountId, email: e.email };
   }
 
-  /** Forgets every token of the account (password changed, account deleted). */
-  revokeAccount(accountId: number): void {
-    for (const t of [...(this.byAccount.get(accountId) ?? [])]) this.drop(t);
+  /** Forgets every token of the account (`user passwd` does it in its own transaction; `user delete` by cascade). */
+  revokeAccount(accountId: number): Promise<void> {
+    return this.store.deleteServiceTokensOf(accountId);
   }
 
-  /** Live tokens held in memory. */
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** Forgets one token, wherever it is referenced. */
-  private drop(t: string): void {
-    const e = this.entries.get(t);
-    if (!e) return;
-    this.entries.delete(t);
-    this.timers.cancel(e.expiry);
-    const mine = this.byAccount.get(e.accountId);
-    if (!mine) return;
-    const i = mine.indexOf(t);
-    if (i >= 0) mine.splice(i, 1);
-    if (mine.length === 0) this.byAccount.delete(e.accountId);
-  }
-
-  private live(token: string): Entry | undefined {
+  private async live(token: string): Promise<Live | undefined> {
     const t = ticketPart(token);
-    const e = this.entries.get(t);
-    if (!e) return undefined;
-    if (e.expiresAt <= this.now()) {
-      this.drop(t);
-      return undefined;
-    }
-    return e;
+    if (t.length === 0 || t.length > 512) return undefined;
+    const r = await this.store.getServiceToken(hashOf(t));
+    if (!r) return undefined;
+    if (r.expiresAt <= this.now()) return undefined;
+    return { accountId: r.accountId, email: r.email, service: r.service, proofKey: r.sealedProofKey ? xor(Buffer.from(r.sealedProofKey, 'base64'), padOf(t)) : undefined };
   }
 }

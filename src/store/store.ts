@@ -56,6 +56,18 @@ export interface AdminEvent {
   payload: Record<string, unknown>;
 }
 
+/** An RST/RST2 service token as stored: never the token itself. */
+export interface ServiceTokenRow {
+  /** Hex SHA-256 of the token's `t=` part. */
+  tokenHash: string;
+  accountId: number;
+  service: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The SSO proof key masked with a pad derived from the token (base64), or null. */
+  sealedProofKey: string | null;
+}
+
 /** Operations available inside and outside a transaction. */
 export interface StoreOps {
   getAccountByEmail(email: string): Promise<Account | undefined>;
@@ -96,6 +108,15 @@ export interface StoreOps {
 
   /** A service-wide value (secrets, ...), created by `make` on first use and kept from then on. */
   getOrCreateSetting(key: string, make: () => string): Promise<string>;
+
+  /** Stores a service token; the account's oldest beyond `maxPerAccount` are deleted. */
+  putServiceToken(row: ServiceTokenRow, maxPerAccount: number): Promise<void>;
+  /** A stored token and its holder's current address. */
+  getServiceToken(tokenHash: string): Promise<(ServiceTokenRow & { email: string }) | undefined>;
+  deleteServiceToken(tokenHash: string): Promise<void>;
+  deleteServiceTokensOf(accountId: number): Promise<void>;
+  /** Deletes tokens expired at `now`; returns how many. */
+  deleteExpiredServiceTokens(now: number): Promise<number>;
 
   appendAdminEvent(type: string, payload: Record<string, unknown>): Promise<number>;
   adminEventsAfter(id: number): Promise<AdminEvent[]>;

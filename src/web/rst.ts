@@ -196,25 +196,29 @@ export interface IssuedToken {
  * (`?id=507`, the TWN challenge of MSNP12-14), gets a Passport ticket (it signs
  * in once through `USR TWN S`, then serves web use) also recorded as that
  * service's token; messengerclear.live.com gets the SSO proof key, which the tb
- * token shows too (one key per sign-in, whichever a client reads).
+ * token shows too (one key per sign-in, whichever a client reads). Every token
+ * is stored before the answer goes out.
  */
-export function issueTokens(core: Core, holder: TokenHolder, requests: TokenRequest[]): IssuedToken[] {
+export async function issueTokens(core: Core, holder: TokenHolder, requests: TokenRequest[]): Promise<IssuedToken[]> {
   const now = core.clock.now();
   const proofKey = randomBytes(24);
-  return requests.map((req) => {
+  const clearAsked = requests.some((r) => serviceOf(r.address) === SERVICE.messengerClear);
+  const out: IssuedToken[] = [];
+  // In request order, each stored before the answer goes out.
+  for (const req of requests) {
     const service = serviceOf(req.address);
     if (service === PASSPORT_TB) {
-      const clear = requests.some((r) => serviceOf(r.address) === SERVICE.messengerClear);
-      return { req, legacy: true, t: '', p: '', createdAt: now, expiresAt: now + core.serviceTokens.ttlMs, proofKey: clear ? proofKey : randomBytes(24) };
-    }
-    if (service !== SERVICE.messengerClear && (service === SERVICE.messengerWeb || req.policy?.startsWith('?'))) {
+      out.push({ req, legacy: true, t: '', p: '', createdAt: now, expiresAt: now + core.serviceTokens.ttlMs, proofKey: clearAsked ? proofKey : randomBytes(24) });
+    } else if (service !== SERVICE.messengerClear && (service === SERVICE.messengerWeb || req.policy?.startsWith('?'))) {
       const ticket = core.tickets.issue(holder.accountId, holder.email);
-      core.serviceTokens.issue(holder, service, { t: ticket.t, expiresAt: ticket.expiresAt });
-      return { req, legacy: false, t: ticket.t, p: ticket.p, createdAt: ticket.createdAt, expiresAt: ticket.expiresAt, proofKey: undefined };
+      await core.serviceTokens.issue(holder, service, { t: ticket.t, expiresAt: ticket.expiresAt });
+      out.push({ req, legacy: false, t: ticket.t, p: ticket.p, createdAt: ticket.createdAt, expiresAt: ticket.expiresAt, proofKey: undefined });
+    } else {
+      const token = await core.serviceTokens.issue(holder, service, { proofKey: service === SERVICE.messengerClear ? proofKey : undefined });
+      out.push({ req, legacy: false, t: token.t, p: token.p, createdAt: token.createdAt, expiresAt: token.expiresAt, proofKey: token.proofKey });
     }
-    const token = core.serviceTokens.issue(holder, service, { proofKey: service === SERVICE.messengerClear ? proofKey : undefined });
-    return { req, legacy: false, t: token.t, p: token.p, createdAt: token.createdAt, expiresAt: token.expiresAt, proofKey: token.proofKey };
-  });
+  }
+  return out;
 }
 
 /** One RequestSecurityTokenResponse. */
@@ -274,7 +278,7 @@ export function rstRoutes(router: Router, core: Core, log: Logger): void {
     const body =
       `<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="${NS.S}"><S:Header>${ppHeader(true, puid, outcome.accountId.toString(16), outcome.email, now)}</S:Header>` +
       `<S:Body><wst:RequestSecurityTokenResponseCollection xmlns:S="${NS.S}" xmlns:wst="${NS.wst}" xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" xmlns:saml="${NS.saml}" xmlns:wsp="${NS.wsp}" xmlns:psf="${NS.psf}">` +
-      issueTokens(core, outcome, tokens).map(tokenResponse).join('') +
+      (await issueTokens(core, outcome, tokens)).map(tokenResponse).join('') +
       `</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;
     return xml(body);
   };

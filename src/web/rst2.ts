@@ -128,7 +128,7 @@ export function rst2Routes(router: Router, core: Core, log: Logger): void {
     const puid = outcome.accountId.toString(16).toUpperCase().padStart(16, '0');
     const body =
       `<?xml version="1.0" encoding="utf-8"?><S:Envelope ${ENVELOPE_NS}><S:Header>${ppHeader(now, { puid, cid: outcome.accountId.toString(16), email: outcome.email })}</S:Header>` +
-      `<S:Body><wst:RequestSecurityTokenResponseCollection>${issueTokens(core, outcome, r.tokens).map(tokenResponse).join('')}</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;
+      `<S:Body><wst:RequestSecurityTokenResponseCollection>${(await issueTokens(core, outcome, r.tokens)).map(tokenResponse).join('')}</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;
     return soap12(body);
   };
   router.on('POST', '/RST2.srf', onlySecure(handle));

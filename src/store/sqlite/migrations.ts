@@ -59,4 +59,21 @@ CREATE TABLE admin_events (
 );
 `,
   },
+  {
+    // RST/RST2 service tokens (issue 13): kept across restarts, since MSNPSharp
+    // reuses cached tokens when it reconnects. Only a hash of each token is stored.
+    version: 2,
+    sql: `
+CREATE TABLE service_tokens (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  service TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  sealed_proof_key TEXT
+);
+CREATE INDEX service_tokens_by_account ON service_tokens(account_id, created_at);
+CREATE INDEX service_tokens_by_expiry ON service_tokens(expires_at);
+`,
+  },
 ];

@@ -16,6 +16,7 @@ import {
   type Privacy,
   StoreBusyError,
   type RemovedEntry,
+  type ServiceTokenRow,
   type Store,
   type StoreOps,
 } from '../store.js';
@@ -119,6 +120,18 @@ class SqliteOps {
       deleteGroup: p('DELETE FROM user_groups WHERE owner_id = ? AND id = ?'),
       getSetting: p('SELECT value FROM settings WHERE key = ?'),
       putSetting: p('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+      putToken: p(
+        'INSERT INTO service_tokens (token_hash, account_id, service, created_at, expires_at, sealed_proof_key) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO UPDATE SET account_id = excluded.account_id, service = excluded.service, created_at = excluded.created_at, expires_at = excluded.expires_at, sealed_proof_key = excluded.sealed_proof_key',
+      ),
+      capTokens: p(
+        'DELETE FROM service_tokens WHERE account_id = ? AND token_hash NOT IN (SELECT token_hash FROM service_tokens WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)',
+      ),
+      getToken: p(
+        'SELECT t.token_hash, t.account_id, t.service, t.created_at, t.expires_at, t.sealed_proof_key, a.email FROM service_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?',
+      ),
+      deleteToken: p('DELETE FROM service_tokens WHERE token_hash = ?'),
+      deleteTokensOf: p('DELETE FROM service_tokens WHERE account_id = ?'),
+      deleteExpiredTokens: p('DELETE FROM service_tokens WHERE expires_at <= ?'),
       appendEvent: p('INSERT INTO admin_events (type, payload, created_at) VALUES (?, ?, ?)'),
       eventsAfter: p('SELECT id, type, payload FROM admin_events WHERE id > ? ORDER BY id LIMIT 1000'),
       lastEvent: p('SELECT COALESCE(MAX(id), 0) AS id FROM admin_events'),
@@ -284,6 +297,29 @@ class SqliteOps {
       return v;
     });
   }
+  putServiceToken(r: ServiceTokenRow, maxPerAccount: number): void {
+    this.atomic(() => {
+      this.st.putToken!.run(r.tokenHash, r.accountId, r.service, r.createdAt, r.expiresAt, r.sealedProofKey);
+      this.st.capTokens!.run(r.accountId, r.accountId, maxPerAccount);
+    });
+  }
+  getServiceToken(tokenHash: string): (ServiceTokenRow & { email: string }) | undefined {
+    const r = this.st.getToken!.get(tokenHash) as
+      | { token_hash: string; account_id: number; service: string; created_at: number; expires_at: number; sealed_proof_key: string | null; email: string }
+      | undefined;
+    return (
+      r && { tokenHash: r.token_hash, accountId: r.account_id, service: r.service, createdAt: r.created_at, expiresAt: r.expires_at, sealedProofKey: r.sealed_proof_key, email: r.email }
+    );
+  }
+  deleteServiceToken(tokenHash: string): void {
+    this.st.deleteToken!.run(tokenHash);
+  }
+  deleteServiceTokensOf(accountId: number): void {
+    this.st.deleteTokensOf!.run(accountId);
+  }
+  deleteExpiredServiceTokens(now: number): number {
+    return this.st.deleteExpiredTokens!.run(now).changes;
+  }
   appendAdminEvent(type: string, payload: Record<string, unknown>): number {
     return Number(this.st.appendEvent!.run(type, JSON.stringify(payload), Date.now()).lastInsertRowid);
   }
@@ -305,13 +341,14 @@ const OPS: Record<keyof StoreOps, true> = {
   setPassword: true, deleteAccount: true, setFriendlyName: true, setPrivacy: true, setAddPrompt: true,
   setProperty: true, bumpListVersion: true, bumpListVersionsOf: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
   getGroups: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
-  lastAdminEventId: true,
+  lastAdminEventId: true, putServiceToken: true, getServiceToken: true, deleteServiceToken: true, deleteServiceTokensOf: true,
+  deleteExpiredServiceTokens: true,
 };
 
 /** The operations that only read (the others write, or may). */
 const READS: ReadonlySet<keyof StoreOps> = new Set<keyof StoreOps>([
   'getAccountByEmail', 'getCredentials', 'getAccountById', 'listAccounts', 'getContacts', 'getContact', 'getSharedProperties',
-  'getGroups', 'adminEventsAfter', 'lastAdminEventId',
+  'getGroups', 'adminEventsAfter', 'lastAdminEventId', 'getServiceToken',
 ]);
 
 /** Wraps every synchronous operation in a Promise, run through `gate`. */

@@ -26,6 +26,7 @@ async function setup(ttlMs = 1000, dir = tempDir()) {
     tokens: new ServiceTokens(store, ttlMs, () => now, timers),
     alice,
     bob,
+    timers,
     advance: (ms: number) => (now += ms),
     due: () => timers.runDue(now),
   };
@@ -88,7 +89,7 @@ test('the database holds a hash of each token and a sealed proof key; the token 
 });
 
 test('revocation is per account; an account holds at most 128; the cleanup deadline deletes expired rows', async () => {
-  const { store, dir, tokens, alice, bob, advance, due } = await setup(1000);
+  const { store, dir, tokens, alice, bob, timers, advance, due } = await setup(1000);
   try {
     const a = await tokens.issue(alice, SERVICE.contacts);
     const b = await tokens.issue(bob, SERVICE.contacts);
@@ -101,11 +102,16 @@ test('revocation is per account; an account holds at most 128; the cleanup deadl
     assert.equal(await tokens.check(first.t, SERVICE.storage), undefined, 'the oldest went first');
     assert.equal(rows(store, dir).length, 129, "128 of alice's and bob's one");
 
-    advance(10 * 60_000);
+    advance(999);
+    due();
+    await store.deleteServiceToken('none');
+    assert.equal(rows(store, dir).length, 129, 'nothing expired yet');
+    advance(1);
     due();
     // The cleanup is a write on the store's queue: a write after it waits for it.
     await store.deleteServiceToken('none');
     assert.equal(rows(store, dir).length, 0, 'every row deleted');
+    assert.equal(timers.size, 0, 'no cleanup left on the heap once every token has expired');
   } finally {
     await store.close();
   }

@@ -72,7 +72,7 @@ interface Live extends TokenHolder {
 
 /** Live tokens one account may hold (a sign-in asks for about seven); the oldest goes first. */
 const MAX_PER_ACCOUNT = 128;
-/** Expired tokens are refused when read; this cleanup only frees their rows. */
+/** Expired tokens are refused when read; the cleanup (at most this often) only frees their rows. */
 const CLEANUP_EVERY_MS = 10 * 60_000;
 
 export type SsoSignIn = { ok: true; accountId: number; email: string } | { ok: false; reason: 'unknown-ticket' | 'wrong-account' | 'bad-response' };
@@ -88,18 +88,27 @@ const padOf = (t: string) => createHmac('sha256', t).update('msnpd sso proof key
 const xor = (a: Buffer, b: Buffer) => Buffer.from(a.map((v, i) => v ^ b[i]!));
 
 export class ServiceTokens {
+  /** The latest expiry of a token this process issued; the cleanup runs until it has passed. */
+  private latestExpiry = 0;
+  private cleanupScheduled = false;
+
   constructor(
     private readonly store: Store,
     readonly ttlMs: number,
     private readonly now: () => number,
-    timers: DeadlineHeap,
+    private readonly timers: DeadlineHeap,
     private readonly onError: (e: unknown) => void = () => undefined,
-  ) {
-    const cleanup = () => {
-      this.store.deleteExpiredServiceTokens(this.now()).catch(this.onError);
-      timers.add(this.now() + CLEANUP_EVERY_MS, cleanup);
-    };
-    timers.add(this.now() + CLEANUP_EVERY_MS, cleanup);
+  ) {}
+
+  /** A cleanup on the shared heap while tokens this process issued are live (none when idle). */
+  private scheduleCleanup(): void {
+    if (this.cleanupScheduled) return;
+    this.cleanupScheduled = true;
+    this.timers.add(Math.min(this.latestExpiry, this.now() + CLEANUP_EVERY_MS), (now) => {
+      this.cleanupScheduled = false;
+      this.store.deleteExpiredServiceTokens(now).catch(this.onError);
+      if (this.latestExpiry > now) this.scheduleCleanup();
+    });
   }
 
   /**
@@ -114,6 +123,8 @@ export class ServiceTokens {
     const t = opts.t ?? randomBytes(32).toString('base64url');
     const sealed = opts.proofKey && opts.proofKey.length === 24 ? xor(opts.proofKey, padOf(t)).toString('base64') : null;
     await this.store.putServiceToken({ tokenHash: hashOf(t), accountId: holder.accountId, service, createdAt: now, expiresAt, sealedProofKey: sealed }, MAX_PER_ACCOUNT);
+    this.latestExpiry = Math.max(this.latestExpiry, expiresAt);
+    this.scheduleCleanup();
     return { t, p: randomBytes(24).toString('base64url'), service, createdAt: now, expiresAt, proofKey: sealed ? opts.proofKey : undefined };
   }
 

@@ -60,6 +60,14 @@ export interface ServiceToken {
   proofKey?: Buffer;
 }
 
+/** What issueAll makes a token for. */
+export interface IssueItem {
+  address: string;
+  t?: string;
+  proofKey?: Buffer;
+  expiresAt?: number;
+}
+
 export interface TokenHolder {
   accountId: number;
   email: string;
@@ -112,20 +120,29 @@ export class ServiceTokens {
   }
 
   /**
-   * A new token for `address`, stored before it is handed out. `t` reuses a
-   * ticket issued elsewhere (the messenger.msn.com Passport ticket); `proofKey`
-   * binds an SSO key to it.
+   * New tokens, one per item, stored in one transaction before they are
+   * handed out. `t` reuses a ticket issued elsewhere (the messenger.msn.com
+   * Passport ticket); `proofKey` binds an SSO key to it.
    */
-  async issue(holder: TokenHolder, address: string, opts: { t?: string; proofKey?: Buffer; expiresAt?: number } = {}): Promise<ServiceToken> {
-    const service = serviceOf(address);
+  async issueAll(holder: TokenHolder, items: readonly IssueItem[]): Promise<ServiceToken[]> {
     const now = this.now();
-    const expiresAt = opts.expiresAt ?? now + this.ttlMs;
-    const t = opts.t ?? randomBytes(32).toString('base64url');
-    const sealed = opts.proofKey && opts.proofKey.length === 24 ? xor(opts.proofKey, padOf(t)).toString('base64') : null;
-    await this.store.putServiceToken({ tokenHash: hashOf(t), accountId: holder.accountId, service, createdAt: now, expiresAt, sealedProofKey: sealed }, MAX_PER_ACCOUNT);
-    this.latestExpiry = Math.max(this.latestExpiry, expiresAt);
-    this.scheduleCleanup();
-    return { t, p: randomBytes(24).toString('base64url'), service, createdAt: now, expiresAt, proofKey: sealed ? opts.proofKey : undefined };
+    const made = items.map((item) => {
+      const t = item.t ?? randomBytes(32).toString('base64url');
+      const sealed = item.proofKey && item.proofKey.length === 24 ? xor(item.proofKey, padOf(t)).toString('base64') : null;
+      const token: ServiceToken = { t, p: randomBytes(24).toString('base64url'), service: serviceOf(item.address), createdAt: now, expiresAt: item.expiresAt ?? now + this.ttlMs, proofKey: sealed ? item.proofKey : undefined };
+      return { token, row: { tokenHash: hashOf(t), accountId: holder.accountId, service: token.service, createdAt: now, expiresAt: token.expiresAt, sealedProofKey: sealed } };
+    });
+    await this.store.withTransaction(async (tx) => {
+      for (const m of made) await tx.putServiceToken(m.row, MAX_PER_ACCOUNT);
+    });
+    for (const m of made) this.latestExpiry = Math.max(this.latestExpiry, m.token.expiresAt);
+    if (made.length > 0) this.scheduleCleanup();
+    return made.map((m) => m.token);
+  }
+
+  /** One new token for `address` (see issueAll). */
+  async issue(holder: TokenHolder, address: string, opts: Omit<IssueItem, 'address'> = {}): Promise<ServiceToken> {
+    return (await this.issueAll(holder, [{ address, ...opts }]))[0]!;
   }
 
   /**

@@ -203,22 +203,24 @@ export async function issueTokens(core: Core, holder: TokenHolder, requests: Tok
   const now = core.clock.now();
   const proofKey = randomBytes(24);
   const clearAsked = requests.some((r) => serviceOf(r.address) === SERVICE.messengerClear);
-  const out: IssuedToken[] = [];
-  // In request order, each stored before the answer goes out.
-  for (const req of requests) {
+  const plans = requests.map((req) => {
     const service = serviceOf(req.address);
-    if (service === PASSPORT_TB) {
-      out.push({ req, legacy: true, t: '', p: '', createdAt: now, expiresAt: now + core.serviceTokens.ttlMs, proofKey: clearAsked ? proofKey : randomBytes(24) });
-    } else if (service !== SERVICE.messengerClear && (service === SERVICE.messengerWeb || req.policy?.startsWith('?'))) {
+    if (service === PASSPORT_TB) return { req, item: undefined, ticket: undefined };
+    if (service !== SERVICE.messengerClear && (service === SERVICE.messengerWeb || req.policy?.startsWith('?'))) {
       const ticket = core.tickets.issue(holder.accountId, holder.email);
-      await core.serviceTokens.issue(holder, service, { t: ticket.t, expiresAt: ticket.expiresAt });
-      out.push({ req, legacy: false, t: ticket.t, p: ticket.p, createdAt: ticket.createdAt, expiresAt: ticket.expiresAt, proofKey: undefined });
-    } else {
-      const token = await core.serviceTokens.issue(holder, service, { proofKey: service === SERVICE.messengerClear ? proofKey : undefined });
-      out.push({ req, legacy: false, t: token.t, p: token.p, createdAt: token.createdAt, expiresAt: token.expiresAt, proofKey: token.proofKey });
+      return { req, item: { address: service, t: ticket.t, expiresAt: ticket.expiresAt }, ticket };
     }
-  }
-  return out;
+    return { req, item: { address: service, proofKey: service === SERVICE.messengerClear ? proofKey : undefined }, ticket: undefined };
+  });
+  // Every token of the answer in one transaction, committed before the answer goes out.
+  const stored = await core.serviceTokens.issueAll(holder, plans.flatMap((p) => (p.item ? [p.item] : [])));
+  let next = 0;
+  return plans.map(({ req, item, ticket }): IssuedToken => {
+    if (!item) return { req, legacy: true, t: '', p: '', createdAt: now, expiresAt: now + core.serviceTokens.ttlMs, proofKey: clearAsked ? proofKey : randomBytes(24) };
+    const token = stored[next++]!;
+    if (ticket) return { req, legacy: false, t: ticket.t, p: ticket.p, createdAt: ticket.createdAt, expiresAt: ticket.expiresAt, proofKey: undefined };
+    return { req, legacy: false, t: token.t, p: token.p, createdAt: token.createdAt, expiresAt: token.expiresAt, proofKey: token.proofKey };
+  });
 }
 
 /** One RequestSecurityTokenResponse. */

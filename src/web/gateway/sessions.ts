@@ -94,9 +94,10 @@ export class GatewaySessions {
 
   /**
    * Feeds a request's body (after the session's earlier requests) and collects what is queued for the client.
-   * A request also counts as a poll for every other session its connection has carried: COMPAT: msn-pecan
-   * carries the NS and all SB sessions on one connection and polls only the one it last wrote to
-   * (pn_http_server.c), so a user chatting for a minute would otherwise lose the notification session.
+   * A request also counts as a poll for every other session its connection has carried: a client that
+   * carries several sessions on one connection and polls only the one it last wrote to (msn-pecan's
+   * shared-connection code in pn_http_server.c does; 0.1.4 ships it disabled and opens one connection
+   * per session, which this leaves unaffected) would otherwise lose its notification session.
    */
   serve(s: GatewaySession, body: Buffer, connection?: object): Promise<GatewayAnswer> {
     if (connection) {

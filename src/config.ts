@@ -33,6 +33,8 @@ export interface Config {
   /** Seconds a gateway session may go without a request before it is closed. */
   gatewayTimeout: number;
   gatewayMaxBody: number;
+  /** Bytes of output a gateway session may hold for its next poll before it is closed. */
+  gatewayMaxQueue: number;
   /** Gateway requests per second (average, burst) one address may make (0 = no limit). */
   gatewayRequestRate: number;
   gatewayRequestBurst: number;
@@ -170,6 +172,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_GATEWAY_HOST', 'host put in GW-IP, where gateway clients send their next requests (port 80) (default: the Host the client reached)'],
   ['MSNPD_GATEWAY_TIMEOUT', 'seconds a gateway session may go unpolled before it is closed like a dropped connection (default 60)'],
   ['MSNPD_GATEWAY_MAX_BODY', 'largest gateway request body in bytes; a larger one closes its session (default 131072)'],
+  ['MSNPD_GATEWAY_MAX_QUEUE', 'bytes of output a gateway session may hold between polls (a P2P transfer from a TCP peer arrives faster than a poll every 2 s collects it); past it the session is closed (default 8388608)'],
   ['MSNPD_GATEWAY_REQUEST_RATE', 'gateway requests per second one address may make; 0 = no limit (default 50)'],
   ['MSNPD_GATEWAY_REQUEST_BURST', 'gateway requests one address may make in a burst (default 200)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
@@ -238,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayHost: host(env, 'MSNPD_GATEWAY_HOST', undefined),
     gatewayTimeout: int(env, 'MSNPD_GATEWAY_TIMEOUT', 60, 1, 3600),
     gatewayMaxBody: int(env, 'MSNPD_GATEWAY_MAX_BODY', 131072, 1024, 262144),
+    gatewayMaxQueue: int(env, 'MSNPD_GATEWAY_MAX_QUEUE', 8 * 1024 * 1024, 65536, 1 << 28),
     gatewayRequestRate: int(env, 'MSNPD_GATEWAY_REQUEST_RATE', 50, 0, 1_000_000),
     gatewayRequestBurst: int(env, 'MSNPD_GATEWAY_REQUEST_BURST', 200, 1, 1_000_000),
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),

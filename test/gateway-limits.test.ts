@@ -5,8 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { sharedTls } from './helpers/server.js';
+import { sharedTls, startTestServer, type TestServer } from './helpers/server.js';
 import { destroyGatewayClients, gatewayClient, gatewayLogin, gatewayRequest, rawExchange, sessionIdOf } from './helpers/gateway.js';
 import { addToFl } from './helpers/ns.js';
 import { GatewayStream } from '../src/client/gateway-connection.js';
@@ -146,7 +145,7 @@ describe('HTTP gateway: framing, ids, lifecycle and limits', () => {
   });
 
   test('a client that stops polling while others send to it: its queue is bounded, then it is closed; members and watchers see it go', async () => {
-    const t2 = await startTestServer({ MSNPD_GATEWAY_REQUEST_RATE: '0', MSNPD_NS_COMMAND_RATE: '0', MSNPD_SB_COMMAND_RATE: '0' });
+    const t2 = await startTestServer({ MSNPD_GATEWAY_REQUEST_RATE: '0', MSNPD_NS_COMMAND_RATE: '0', MSNPD_SB_COMMAND_RATE: '0', MSNPD_GATEWAY_MAX_QUEUE: String(512 * 1024) });
     try {
       const { g, cg, cw } = await watchedPair(t2, 12);
       const sw = await cw.openChat();
@@ -162,13 +161,45 @@ describe('HTTP gateway: framing, ids, lifecycle and limits', () => {
       for (let i = 0; i < 1000 && !nak; i++) nak = !(await sw.sendAcked(SbClient.text(`${i} ${filler}`)));
       assert.ok(nak, 'messages to a member who stopped reading end in NAK');
       assert.equal((await sw.conn.expect('BYE', 15000)).args[0], g);
-      // The notification session: 2 MiB of unread personal-message pushes close it; watchers see FLN.
+      // The notification session: as much of unread personal-message pushes closes it; watchers see FLN.
       let gone = false;
       cw.conn.on('line', (r) => (gone ||= r.verb === 'FLN' && r.args[0] === g));
       for (let i = 0; i < 2000 && !gone; i++) {
         await cw.conn.request('UUX', [], `<Data><PSM>${i} ${'y'.repeat(3900)}</PSM><CurrentMedia></CurrentMedia></Data>`, 15000);
       }
       assert.equal((await cw.conn.expect('FLN', 15000)).args[0], g);
+      sw.conn.destroy();
+    } finally {
+      await t2.stop();
+    }
+  });
+
+  test('a 2 MB transfer from a TCP member reaches a gateway member who polls every 2 s (the queue holds what arrives between polls)', async () => {
+    const t2 = await startTestServer({ MSNPD_GATEWAY_REQUEST_RATE: '0', MSNPD_SB_COMMAND_RATE: '0' });
+    try {
+      const { g, w } = { g: 'slowpoll@example.com', w: 'sender@example.com' };
+      await t2.user(g);
+      await t2.user(w);
+      const cg = await gatewayLogin(t2, g, 12, { status: null, extra: { pollMs: 2000 } });
+      const cw = await t2.login(w, 12, { status: null });
+      await addToFl(cg, w);
+      await addToFl(cw, g);
+      await cg.setStatus('NLN');
+      await cw.setStatus('NLN');
+      const sw = await cw.openChat();
+      await sw.call(g);
+      const { sb: sg } = await cg.acceptInvitation(15000);
+      await sw.conn.expect('JOI', 15000);
+      const chunk = 'z'.repeat(1300);
+      const n = 1600;
+      for (let i = 0; i < n; i++) assert.ok(await sw.sendAcked(SbClient.text(`${i} ${chunk}`)), `message ${i} acknowledged`);
+      let got = 0;
+      while (got < n) {
+        const m = await sg.conn.expect('MSG', 30000);
+        assert.ok(m.payload!.toString().endsWith(`${got} ${chunk}`), `message ${got} in order`);
+        got++;
+      }
+      assert.equal(sg.conn.closed, false);
       sw.conn.destroy();
     } finally {
       await t2.stop();

@@ -3,7 +3,7 @@
 // connection when the client stops polling.
 import type { Deadline, DeadlineHeap } from '../../core/deadline-heap.js';
 import type { Logger } from '../../log.js';
-import type { SocketSession } from '../../msnp/tcp.js';
+import type { SocketSession } from '../../net/transport.js';
 import { newSessionId, sameSessionId, sessionIdPrefix } from './session-id.js';
 import { GatewayTransport } from './transport.js';
 
@@ -62,6 +62,12 @@ export class GatewaySessions {
 
   get size(): number {
     return this.byPrefix.size;
+  }
+
+  /** Resolves once every session's last output was collected, or after `ms` (shutdown). */
+  async drained(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.byPrefix.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   }
 
   /** A new session behind `Action=open`; undefined when the address has too many. */

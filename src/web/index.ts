@@ -4,7 +4,9 @@ import type { Core } from '../core/core.js';
 import type { Logger } from '../log.js';
 import { ensureCertificates, type TlsMaterial } from './certificates.js';
 import { passportRoutes } from './passport.js';
+import { msgrConfigRoutes } from './msgrconfig.js';
 import { rstRoutes } from './rst.js';
+import { soapRoutes } from './soap/routes.js';
 import { Router, text } from './router.js';
 import { WebServer } from './server.js';
 
@@ -23,6 +25,8 @@ export function buildRouter(core: Core, log: Logger, more?: (router: Router) => 
   router.on('GET', '/', () => text(200, 'OK', 'msnpd web services\n'));
   passportRoutes(router, core, log);
   rstRoutes(router, core, log);
+  soapRoutes(router, core, log);
+  msgrConfigRoutes(router);
   more?.(router);
   return router;
 }

@@ -107,6 +107,8 @@ export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIM
   const text = req.body.toString('utf8');
   if (hasDtd(text)) throw SoapFault.client('Document type declarations are not accepted', 'BadArgument');
   if (nestingDepth(text) > limits.maxDepth) throw SoapFault.client(`Elements nested deeper than ${limits.maxDepth}`, 'BadArgument');
+  // Without a DTD only the five predefined entities and character references exist.
+  if (/&(?!(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});)/.test(text)) throw SoapFault.client('Undefined entity reference', 'BadArgument');
   if (text.trim() === '' || XMLValidator.validate(text) !== true) throw SoapFault.client('The request is not well-formed XML', 'BadArgument');
   let doc: unknown;
   try {

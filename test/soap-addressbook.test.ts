@@ -1,6 +1,6 @@
 // The address book and sharing services over real HTTPS against a real
-// server: every FindMembership and ABFindContactsPaged request Pidgin 2.11 and
-// MSNPSharp 3.2.1 really sent (test/fixtures/soap), replayed with a ticket from
+// server: every FindMembership and ABFindContactsPaged request Pidgin 2.11,
+// MSNPSharp 3.2.1 and 5.x (MSNP21) really sent (test/fixtures/soap), replayed with a ticket from
 // RST.srf, answered with the lists MSNP7 and MSNP12 clients built over TCP, in
 // the element order of the services' schemas (msnab_datatypes.xsd), with
 // lastChange moving on every change and deltas answered; ABFindAll as WLM 8.x

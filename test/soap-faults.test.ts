@@ -107,6 +107,12 @@ describe('SOAP faults and limits', () => {
     await expectFault(await post(good.replace('</soap:Body>', '<ABFindAll xmlns="http://www.msn.com/webservices/AddressBook"/></soap:Body>')), 'BadArgument', /exactly one/);
   });
 
+  test('comments and the declaration do not count as nesting: 40 comments are fine', async () => {
+    const r = paged();
+    const res = await soapPost(t, { path: r.path, action: r.soapaction, body: withTicket(r, ticket).replace('<abView>', `${'<!-- c -->'.repeat(40)}<abView>`) });
+    assert.equal(res.status, 200, res.body.toString('utf8').slice(0, 300));
+  });
+
   test('plain HTTP: a fault (tickets travel only over TLS)', async () => {
     const r = paged();
     await expectFault(await soapPost(t, { path: r.path, action: r.soapaction, body: withTicket(r, ticket), plain: true }), 'BadArgument', /HTTPS/);

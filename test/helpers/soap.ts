@@ -1,6 +1,6 @@
 // SOAP requests against a test server over real HTTPS, the requests real
-// clients sent (test/fixtures/soap, from the Pidgin 2.11 and MSNPSharp 3.2.1
-// captures in the shared protocol notes), and readers for the answers.
+// clients sent (test/fixtures/soap, from the Pidgin 2.11, MSNPSharp 3.2.1 and
+// MSNPSharp 5.x captures in the shared protocol notes), and readers for the answers.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import type { TestServer } from './server.js';
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/soap');
 
 export interface CapturedRequest {
-  client: 'pidgin-2.11' | 'msnpsharp-3.2.1';
+  client: 'pidgin-2.11' | 'msnpsharp-3.2.1' | 'msnpsharp-5-msnp21';
   /** Line in the client's http.jsonl. */
   line: number;
   host: string;

@@ -45,13 +45,14 @@ const parser = new XMLParser({
  * that a deep document is refused before any parser walks it).
  */
 export function nestingDepth(text: string): number {
-  const tag = /<(\/?)([^\s<>!?/]*)[^<>]*?(\/?)>/g;
+  // Comments, declarations and processing instructions (`<!`, `<?`) open nothing.
+  const tag = /<(?![!?])(\/?)[^<>]*?(\/?)>/g;
   let depth = 0;
   let max = 0;
   let m: RegExpExecArray | null;
   while ((m = tag.exec(text))) {
     if (m[1] === '/') depth--;
-    else if (m[3] !== '/') max = Math.max(max, ++depth);
+    else if (m[2] !== '/') max = Math.max(max, ++depth);
   }
   return max;
 }

@@ -162,3 +162,31 @@ describe('SOAP tickets expire', () => {
     assert.equal(faultOf(res)?.errorcode, 'PassportAuthFail');
   });
 });
+
+describe('SOAP request rate per account', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ MSNPD_SOAP_REQUEST_RATE: '1', MSNPD_SOAP_REQUEST_BURST: '3' });
+    await t.user('busy@example.com', 'secret');
+    await t.user('calm@example.com', 'secret');
+  });
+  after(() => t.stop());
+
+  test('past its burst an account gets TooManyRequests, on either service and with any of its tickets; another account is served', async () => {
+    const busy = [await ticketFor(t, 'busy@example.com', 'secret', 'rst'), await ticketFor(t, 'busy@example.com', 'secret', 'rst')];
+    const reqs = capturedRequests();
+    const statuses: number[] = [];
+    let refused: RawResponse | undefined;
+    // Ten requests at 1/s with a burst of 3: some are refused unless they took over 7 s.
+    for (let i = 0; i < 10; i++) {
+      const res = await replay(t, reqs[i % reqs.length]!, busy[i % 2]!);
+      statuses.push(res.status);
+      if (res.status === 500) refused = res;
+    }
+    assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
+    assert.ok(refused, `statuses ${statuses}`);
+    assert.equal(faultOf(refused)?.errorcode, 'TooManyRequests');
+    const calm = await ticketFor(t, 'calm@example.com', 'secret', 'rst');
+    assert.equal((await replay(t, reqs[0]!, calm)).status, 200);
+  });
+});

@@ -7,6 +7,7 @@ import type { WebHandler, WebRequest, WebResponse } from '../router.js';
 import { authenticate, type Principal, type SoapService } from './auth.js';
 import { DEFAULT_SOAP_LIMITS, parseSoap, type SoapLimits, type SoapRequest } from './envelope.js';
 import { SOAP_NS, SoapFault } from './fault.js';
+import type { AccountRate } from './rate.js';
 
 export interface SoapContext {
   req: WebRequest;
@@ -30,6 +31,8 @@ export interface SoapEndpoint {
   service: SoapService;
   actions: Record<string, SoapAction>;
   limits?: SoapLimits;
+  /** Requests per account (item 8: rate per token). */
+  rate?: AccountRate;
 }
 
 function xmlResponse(status: number, reason: string, body: string): WebResponse {
@@ -59,7 +62,9 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
       if (!run) throw SoapFault.client(`Server did not recognize the action ${soap.action}`, 'UnknownAction');
       const principal = authenticate(core, soap, ep.service);
       if (!principal) throw SoapFault.client('Passport ticket is missing, invalid or expired', 'PassportAuthFail');
-      const answer = await run({ req, soap, principal, now: core.clock.now() });
+      const now = core.clock.now();
+      if (ep.rate && !ep.rate.take(principal.accountId, now)) throw SoapFault.client('Too many requests; try again later', 'TooManyRequests');
+      const answer = await run({ req, soap, principal, now });
       return xmlResponse(200, 'OK', soapEnvelope(answer));
     } catch (e) {
       if (e instanceof SoapFault) {

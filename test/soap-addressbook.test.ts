@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { ticketFor } from './helpers/tickets.js';
 import { accountMaker, addToFl } from './helpers/ns.js';
-import { all, capturedRequests, childOrder, faultOf, parseTree, replay, soapPost, text, type Tree } from './helpers/soap.js';
+import { rawHttps } from './helpers/https.js';
+import { all, capturedRequests, childOrder, faultOf, parseTree, replay, soapPost, text, withTicket, type Tree } from './helpers/soap.js';
 
 const AB = '/abservice/abservice.asmx';
 const SHARING = '/abservice/SharingService.asmx';
@@ -227,6 +228,24 @@ describe('address book and memberships over SOAP', () => {
     const other = await findAll('11111111-2222-3333-4444-555555555555');
     assert.equal(other.status, 500);
     assert.deepEqual(faultOf(other), { faultcode: 'soap:Client', faultstring: 'Address Book Does Not Exist', errorcode: 'ABDoesNotExist' });
+  });
+
+  test('HTTP as Pidgin 2.11 sends it: `POST //abservice/…`, answered `HTTP/1.1 200 OK` with Content-Length, never chunked, TLS records of at most 8 KiB', async () => {
+    const w = await world();
+    // Enough contacts for an answer larger than one TLS record.
+    for (const x of await users(12)) await addToFl(w.a12, x);
+    for (const r of capturedRequests().filter((x) => x.client === 'pidgin-2.11' && x.line <= 4)) {
+      const soap = withTicket(r, w.ticket);
+      const raw = `POST /${r.path} HTTP/1.1\r\nHost: ${r.host}\r\nSOAPAction: ${r.soapaction}\r\nContent-Type: ${r['content-type']}\r\nContent-Length: ${Buffer.byteLength(soap)}\r\nConnection: close\r\n\r\n${soap}`;
+      const { response, recordLengths } = await rawHttps(t.server.ports.https!, raw, r.host);
+      const head = response.slice(0, response.indexOf('\r\n\r\n'));
+      const body = response.slice(head.length + 4);
+      assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(head, new RegExp(`\r\nContent-Length: ${Buffer.byteLength(body, 'latin1')}(\r\n|$)`));
+      assert.doesNotMatch(head, /Transfer-Encoding/i);
+      if (r.soapaction.endsWith('ABFindContactsPaged')) assert.ok(body.length > 8192, `a body of ${body.length} bytes`);
+      assert.ok(recordLengths.every((l) => l <= 8192 + 256), `TLS records: ${recordLengths.join(',')}`);
+    }
   });
 
   test("another account's ticket shows that account's book, never the first one's", async () => {

@@ -16,6 +16,7 @@ import { compareHandshakes, legacyHandshake, modernHandshake } from './handshake
 import { helloFloodScenario } from './tls-flood.js';
 import { gatewayRelayScenario } from './gateway.js';
 import { abFindAllScenario } from './soap.js';
+import { stallScenario } from './stall.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
 import { ensureCertificates } from '../src/web/certificates.js';
@@ -27,7 +28,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,ab,tls,tlsflood,gateway', 'login,idle,relay,fanout,list,ab,tls,tlsflood,gateway')
+  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall', 'login,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -43,6 +44,10 @@ const program = new Command()
   .option('--gateway-pairs <n>', 'pairs chatting through the HTTP gateway', '50')
   .option('--gateway-messages <n>', 'messages per gateway pair (half each way)', '200')
   .option('--gateway-poll-ms <n>', 'poll interval of the gateway clients while idle (the official client: 2000)', '2000')
+  .option('--imports <n>', 'accounts the CLI imports during the stall scenario', '3000')
+  .option('--import-scrypt-n <n>', 'MSNPD_SCRYPT_N of that import', '1024')
+  .option('--storm <n>', 'accounts signing in at once, wave after wave, during the import (stall scenario)', '200')
+  .option('--msnpd-cli <file>', "another build's dist/src/cli/main.js to benchmark (and to import with), e.g. an older commit's", CLI)
   .option('--out <file>', 'JSON results file', path.join(resultsDir, 'latest.json'))
   .option('--profile <dir>', 'write a CPU profile of msnpd (node --cpu-prof) into this directory')
   .parse();
@@ -68,7 +73,7 @@ function log(s: string) {
 
 async function main() {
   // Relay, fan-out and list each get accounts of their own; login and idle reuse them.
-  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('ab') ? num('contacts') + 1 : 0));
+  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('stall') ? num('storm') : 0) + (scenarios.has('ab') ? num('contacts') + 1 : 0));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-bench-'));
   log(`creating ${needed} accounts in ${dir}`);
   const file = path.join(dir, 'accounts.txt');
@@ -83,7 +88,10 @@ async function main() {
   const tls = ensureCertificates({ dataDir: dir, publicHost: undefined, certFile: undefined, keyFile: undefined });
   const tlsFiles = { cert: path.join(dir, 'tls', 'server.crt'), key: path.join(dir, 'tls', 'server.key') };
   const legacyFiles = { MSNPD_TLS_LEGACY_CERT: path.join(dir, 'tls', 'legacy.crt'), MSNPD_TLS_LEGACY_KEY: path.join(dir, 'tls', 'legacy.key') };
-  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key, ...legacyFiles }, o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : []);
+  const nodeArgs = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
+  // The stall scenario reads the server's event-loop delay through a bench-only preload.
+  if (scenarios.has('stall')) nodeArgs.push('--import', path.join(here, 'loop-delay.js'));
+  const msnpd = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key, ...legacyFiles }, nodeArgs, o.msnpdCli);
   const baseline = await startBaseline(tlsFiles);
   const msnpdHttps = Number(/https server listening on [^\s]+:(\d+)/.exec(msnpd.output())![1]);
   const passportOf = (port: number): PassportOptions => ({ host: '127.0.0.1', port, ca: fs.readFileSync(tls.caPath!), method: 'login2', timeoutMs: 60000 });
@@ -200,6 +208,24 @@ async function main() {
       const f = await helloFloodScenario(msnpdHttps, msnpd.proc.pid!, mib, compact);
       results.tlsFlood = f;
       rows.push({ scenario: 'tls hello flood', metric: `msnpd RSS growth MiB (client sent ${round(f.sentBytes / 2 ** 20)} MiB)`, msnpd: f.rssGrowthBytes / 2 ** 20, target: '< 16 MiB, connection closed', ok: f.rssGrowthBytes < 16 * 2 ** 20 && f.serverClosed });
+    }
+    if (scenarios.has('stall')) {
+      const n = num('imports');
+      const s = num('storm');
+      log(`stall: waves of ${s} sign-ins (with a REA each) while the CLI imports ${n} accounts`);
+      const m = await stallScenario(msnpd, o.msnpdCli!, dir, n, s, take(s), o.importScryptN!);
+      results.stall = { msnpd: m };
+      const what = `${m.waves} waves, ${m.logins} sign-ins, import of ${m.imported} in ${round(m.importSeconds, 1)} s`;
+      rows.push({ scenario: 'stall', metric: `worst event-loop delay ms, own (less run-queue wait) (${what})`, msnpd: m.loopDelay.ownMaxMs, target: '≤ 50 ms', ok: m.loopDelay.ownMaxMs <= 50 });
+      rows.push({ scenario: 'stall', metric: 'p99 event-loop delay ms, own', msnpd: m.loopDelay.ownP99Ms, target: '' });
+      rows.push({ scenario: 'stall', metric: 'worst / p99 event-loop delay ms, wall clock', msnpd: m.loopDelay.maxMs, target: `p99 ${m.loopDelay.p99Ms} ms` });
+      for (const [name, d] of [['sign-in waves alone', m.stormOnly], ['import alone', m.importOnly]] as const) {
+        rows.push({ scenario: 'stall', metric: `worst delay own / wall ms, ${name}`, msnpd: d.ownMaxMs, target: `wall ${d.maxMs} ms` });
+      }
+      rows.push({ scenario: 'stall', metric: 'failed commands during the import', msnpd: m.failures, target: '0', ok: m.failures === 0 });
+      rows.push({ scenario: 'stall', metric: `worst delay own / wall ms, a wave while a CLI write holds the lock ${m.lockHoldMs} ms`, msnpd: m.lockHeld.ownMaxMs, target: `wall ${m.lockHeld.maxMs} ms` });
+      rows.push({ scenario: 'stall', metric: 'failed commands in that wave', msnpd: m.lockHeldFailures, target: '0', ok: m.lockHeldFailures === 0 });
+      rows.push({ scenario: 'stall', metric: 'sign-in p99 latency ms', msnpd: m.loginLatencyMs.p99, target: '' });
     }
     if (scenarios.has('idle')) {
       const c = num('idle');

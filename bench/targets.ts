@@ -43,7 +43,7 @@ export function startBaseline(tls: { cert: string; key: string }): Promise<Basel
   });
 }
 
-export async function startMsnpd(dataDir: string, extra: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startMsnpd(dataDir: string, extra: Record<string, string> = {}, nodeArgs: string[] = [], cli?: string): Promise<ServerProcess> {
   return spawnMsnpd(
     {
       MSNPD_DATA: dataDir,
@@ -66,7 +66,7 @@ export async function startMsnpd(dataDir: string, extra: Record<string, string> 
       MSNPD_GATEWAY_REQUEST_RATE: '0',
       ...extra,
     },
-    { raiseFileLimit: true, nodeArgs },
+    { raiseFileLimit: true, nodeArgs, cli },
   );
 }
 

@@ -88,6 +88,9 @@ export interface Config {
   loginFailuresPerIp: number;
   /** IPv6 clients count against the per-address limits per prefix of this length (128 = each address). */
   ipv6Prefix: number;
+  /** Milliseconds SQLite waits synchronously for the CLI's write lock per try, and in all before an operation fails. */
+  dbBusyTimeoutMs: number;
+  dbBusyDeadlineMs: number;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +206,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_PARTIAL_TIMEOUT', 'seconds a command may take to arrive in full (slow senders) (default 30)'],
   ['MSNPD_LOGIN_FAILURES_PER_IP', 'failed sign-ins per address per 10 minutes before it is refused for a while (default 20)'],
   ['MSNPD_IPV6_PREFIX', 'IPv6 clients count against the per-address limits per prefix of this length, as one subscriber holds a whole /64; 128 = each address (default 64)'],
+  ['MSNPD_DB_BUSY_TIMEOUT', 'milliseconds the service blocks waiting for a CLI write to the database before retrying on a timer (default 5)'],
+  ['MSNPD_DB_BUSY_DEADLINE', 'milliseconds an operation keeps retrying while the CLI holds the database, then fails with nothing written (default 10000)'],
 ];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -270,5 +275,7 @@ export function loadConfig(env: Env = process.env): Config {
     partialTimeout: int(env, 'MSNPD_PARTIAL_TIMEOUT', 30, 1, 86400),
     loginFailuresPerIp: int(env, 'MSNPD_LOGIN_FAILURES_PER_IP', 20, 1, 1_000_000),
     ipv6Prefix: int(env, 'MSNPD_IPV6_PREFIX', 64, 1, 128),
+    dbBusyTimeoutMs: int(env, 'MSNPD_DB_BUSY_TIMEOUT', 5, 0, 60_000),
+    dbBusyDeadlineMs: int(env, 'MSNPD_DB_BUSY_DEADLINE', 10_000, 0, 600_000),
   };
 }

@@ -3,6 +3,7 @@
 import type net from 'node:net';
 import type { Config } from './config.js';
 import { Core } from './core/core.js';
+import type { Clock } from './core/clock.js';
 import type { Logger } from './log.js';
 import { listenTcp } from './msnp/tcp.js';
 import { ConnectionCounter } from './net/connection-counter.js';
@@ -37,11 +38,19 @@ export interface RunningServer {
   stats(): { notificationConnections: number; switchboardConnections: number; online: number; conversations: number };
 }
 
-/** How often sessions are checked for deadlines, idleness and challenges. */
+/** How often due deadlines (sessions, tokens, tickets, chats) are run. */
 const TICK_MS = 250;
 
-export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean } = {}): Promise<RunningServer> {
-  const store = opts.store ?? openSqliteStore(config.dataDir, { busyTimeoutMs: 2000 });
+export async function startServer(config: Config, log: Logger, opts: { store?: Store; web?: boolean; clock?: Clock } = {}): Promise<RunningServer> {
+  // A CLI write must not freeze every connection: wait a few ms, then retry on a timer.
+  const store =
+    opts.store ??
+    openSqliteStore(config.dataDir, {
+      busyTimeoutMs: config.dbBusyTimeoutMs,
+      busyDeadlineMs: config.dbBusyDeadlineMs,
+      onBusy: () => log.debug('the database is locked by another process (the CLI?): retrying'),
+      backgroundCheckpointMs: 1000,
+    });
   const core = new Core(
     store,
     {
@@ -54,6 +63,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
         ringTimeoutMs: config.ringTimeout * 1000,
         lonelyTimeoutMs: config.sbLonelyTimeout * 1000,
       },
+      clock: opts.clock,
     },
     log,
   );
@@ -138,6 +148,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   const gateway = config.gateway
     ? new HttpGateway(config, log, {
         perIp: connectionsPerIp,
+        timers: core.timers,
         now: () => core.clock.now(),
         open: (kind, t) => {
           if (kind === 'SB') {
@@ -168,13 +179,16 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     if (web.httpsPort !== undefined) listeners.push({ name: 'https', host: config.host, port: web.httpsPort });
   }
 
+  core.chats.expel = (members) => {
+    for (const m of members) if (m instanceof SbSession) m.close('alone in the conversation for too long');
+  };
   let lastAdminPoll = 0;
   let polling = false;
+  // One timer for the process: sessions, tokens, tickets and chats register
+  // their deadlines in core.timers, and each tick pops only what is due.
   const timer = setInterval(() => {
     const now = core.clock.now();
-    for (const s of nsSessions) s.tick(now);
-    for (const s of sbSessions) s.tick(now);
-    for (const m of core.sweep()) if (m instanceof SbSession) m.close('alone in the conversation for too long');
+    core.sweep();
     gateway?.sweep(now);
     if (!polling && now - lastAdminPoll >= config.adminPollInterval * 1000) {
       lastAdminPoll = now;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { addressKey } from '../src/net/address.js';
 import { ConnectionCounter } from '../src/net/connection-counter.js';
+import { DeadlineHeap } from '../src/core/deadline-heap.js';
 import { LoginGuard } from '../src/core/login-guard.js';
 import { AddressRate } from '../src/web/gateway/rate.js';
 import { silentLogger } from '../src/log.js';
@@ -53,7 +54,7 @@ describe('address keys', () => {
   });
 
   test('failed sign-ins from one /64 are counted together', () => {
-    const g = new LoginGuard(3, 60_000, { now: () => 1000 });
+    const g = new LoginGuard(3, 60_000, { now: () => 1000 }, new DeadlineHeap());
     for (let i = 1; i <= 3; i++) g.failed(`2001:db8:1:2::${i}`);
     assert.ok(g.blocked('2001:db8:1:2::beef'), 'any address of the prefix is now refused');
     assert.equal(g.blocked('2001:db8:1:3::1'), false);

@@ -108,6 +108,14 @@ export function parseImport(text: string): { lines: ImportLine[]; bad: string[] 
   return { lines, bad };
 }
 
+/**
+ * Accounts inserted per transaction. Each holds the database's write lock
+ * for a few ms at most, so a running service's writes wait no longer than
+ * that (they retry on a timer meanwhile); one transaction for the whole file
+ * would lock it out for the length of the import.
+ */
+const IMPORT_BATCH = 100;
+
 async function importAccounts(text: string, accounts: AccountService, store: Store): Promise<void> {
   const { lines, bad } = parseImport(text);
   const seen = new Set<string>();
@@ -157,7 +165,7 @@ async function importAccounts(text: string, accounts: AccountService, store: Sto
         else throw e;
       }
       done++;
-      if (batch.length >= 200) await flush();
+      if (batch.length >= IMPORT_BATCH) await flush();
       if (Date.now() - lastReport > 200) {
         lastReport = Date.now();
         progress();

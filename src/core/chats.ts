@@ -5,6 +5,7 @@
 // member who blocks its sender, and a hidden or offline user starts nothing.
 import { randomInt } from 'node:crypto';
 import type { Clock } from './clock.js';
+import type { Deadline, DeadlineHeap } from './deadline-heap.js';
 import type { EventBus } from './events.js';
 import type { ListCache } from './list-cache.js';
 import type { PresenceService } from './presence.js';
@@ -46,6 +47,8 @@ export class Chat {
   readonly invited = new Map<number, { cookie: string; expiresAt: number }>();
   /** Since when the conversation has had one member and nobody invited. */
   lonelySince: number | undefined;
+  /** Due when a lonely conversation has been lonely for too long. */
+  lonelyDeadline: Deadline | undefined;
 
   constructor(readonly id: string) {}
 
@@ -73,6 +76,8 @@ const MAX_TICKETS_PER_ACCOUNT = 8;
 export class ChatService {
   private readonly chats = new Map<string, Chat>();
   private readonly tickets = new Map<number, string[]>();
+  /** Disconnects members of a conversation left with one member for too long (set by the server). */
+  expel: (members: ChatMember[]) => void = () => undefined;
 
   constructor(
     private readonly tokens: TokenStore,
@@ -81,6 +86,7 @@ export class ChatService {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly timeouts: ChatTimeouts,
+    private readonly timers: DeadlineHeap,
   ) {}
 
   get count(): number {
@@ -100,7 +106,7 @@ export class ChatService {
     const u = this.presence.get(accountId);
     if (!u || !this.presence.canConverse(u)) return undefined;
     const t: ChatTicket = { accountId, email: u.email, friendlyName: u.friendlyName, caps: u.caps, version };
-    const cookie = this.tokens.issue(XFR_PURPOSE, t, this.timeouts.cookieTtlMs);
+    const cookie = this.tokens.issue(XFR_PURPOSE, t, this.timeouts.cookieTtlMs, undefined, (_t, c) => this.forgetTicket(accountId, c));
     const mine = this.tickets.get(accountId) ?? [];
     mine.push(cookie);
     while (mine.length > MAX_TICKETS_PER_ACCOUNT) this.tokens.take(XFR_PURPOSE, mine.shift()!);
@@ -127,7 +133,7 @@ export class ChatService {
     this.chats.set(id, chat);
     const m = member({ ...t, friendlyName: u.friendlyName });
     chat.members.push(m);
-    chat.lonelySince = this.clock.now();
+    this.setLonely(chat, this.clock.now());
     return { chat, member: m };
   }
 
@@ -152,9 +158,9 @@ export class ChatService {
     const inv: Invitation = {
       chatId: chat.id, accountId: calleeId, email: calleeEmail, friendlyName: callee.friendlyName, caps: callee.caps, version: callee.dialect,
     };
-    const cookie = this.tokens.issue(RNG_PURPOSE, inv, this.timeouts.ringTimeoutMs);
+    const cookie = this.tokens.issue(RNG_PURPOSE, inv, this.timeouts.ringTimeoutMs, undefined, (_inv, c) => this.invitationExpired(chat, calleeId, c));
     chat.invited.set(calleeId, { cookie, expiresAt: now + this.timeouts.ringTimeoutMs });
-    chat.lonelySince = undefined;
+    this.setLonely(chat, undefined);
     this.bus.toAccount(calleeId, { type: 'ring', chatId: chat.id, cookie, email: inviter.email, friendlyName: inviter.friendlyName });
     return { ok: true, chatId: chat.id };
   }
@@ -179,7 +185,7 @@ export class ChatService {
     const m = member(inv);
     const others = [...chat.members];
     chat.members.push(m);
-    chat.lonelySince = undefined;
+    this.setLonely(chat, undefined);
     // Pending invitations of people the newcomer blocks (or is blocked by) are void now.
     for (const [acct, p] of chat.invited) {
       if (!this.mutuallyAllowed(acct, m.accountId)) {
@@ -201,9 +207,10 @@ export class ChatService {
     if (chat.members.length === 0) {
       // Nobody left to talk to: the conversation ends, invitations with it.
       for (const p of chat.invited.values()) this.tokens.take(RNG_PURPOSE, p.cookie);
+      this.setLonely(chat, undefined);
       this.chats.delete(chat.id);
     } else if (chat.members.length === 1 && chat.invited.size === 0) {
-      chat.lonelySince = this.clock.now();
+      this.setLonely(chat, this.clock.now());
     }
   }
 
@@ -231,26 +238,38 @@ export class ChatService {
     return { delivered, failed };
   }
 
-  /**
-   * Expires invitations and closes conversations left with one member for too
-   * long. Returns the members to disconnect.
-   */
-  sweep(): ChatMember[] {
-    const now = this.clock.now();
-    const lonely: ChatMember[] = [];
-    for (const chat of this.chats.values()) {
-      for (const [acct, p] of chat.invited) if (p.expiresAt <= now) chat.invited.delete(acct);
-      if (chat.members.length <= 1 && chat.invited.size === 0) {
-        chat.lonelySince ??= now;
-        if (now - chat.lonelySince >= this.timeouts.lonelyTimeoutMs) lonely.push(...chat.members);
-      }
+  /** Unused XFR SB cookies held for accounts (for tests and stats). */
+  get pendingTickets(): number {
+    let n = 0;
+    for (const mine of this.tickets.values()) n += mine.length;
+    return n;
+  }
+
+  /** An invitation nobody answered in time: it goes, and the caller may be alone now. */
+  private invitationExpired(chat: Chat, calleeId: number, cookie: string): void {
+    if (chat.invited.get(calleeId)?.cookie !== cookie) return;
+    chat.invited.delete(calleeId);
+    if (this.chats.get(chat.id) === chat && chat.members.length <= 1 && chat.invited.size === 0) {
+      this.setLonely(chat, chat.lonelySince ?? this.clock.now());
     }
-    for (const [acct, mine] of this.tickets) {
-      const live = mine.filter((c) => this.tokens.has(XFR_PURPOSE, c));
-      if (live.length === 0) this.tickets.delete(acct);
-      else this.tickets.set(acct, live);
+  }
+
+  /** Starts (at `since`) or stops the lonely-conversation deadline. */
+  private setLonely(chat: Chat, since: number | undefined): void {
+    chat.lonelySince = since;
+    if (since === undefined) {
+      if (chat.lonelyDeadline) this.timers.cancel(chat.lonelyDeadline);
+      return;
     }
-    return lonely;
+    chat.lonelyDeadline ??= this.timers.add(0, () => this.lonelyDue(chat));
+    this.timers.schedule(chat.lonelyDeadline, since + this.timeouts.lonelyTimeoutMs);
+  }
+
+  /** Closes a conversation that is still lonely at its deadline. */
+  private lonelyDue(chat: Chat): void {
+    if (this.chats.get(chat.id) !== chat || chat.lonelySince === undefined) return;
+    if (chat.members.length > 1 || chat.invited.size > 0) return;
+    this.expel([...chat.members]);
   }
 
   private forgetTicket(accountId: number, cookie: string): void {

@@ -284,12 +284,12 @@ export class ContactService {
       await tx.setProperty(ownerId, key, value);
       if (value === '') delete owner.properties[key];
       else owner.properties[key] = value;
-      for (const c of owner.contacts.values()) {
-        if ((c.lists & (LIST_BITS.RL | LIST_BITS.AL)) !== (LIST_BITS.RL | LIST_BITS.AL) || c.contactId === ownerId) continue;
-        const v = await tx.bumpListVersion(c.contactId);
-        const cached = this.lists.peek(c.contactId);
-        if (cached) cached.listVersion = v;
-        pushes.push({ id: c.contactId, version: v });
+      // Every watcher's version moves in one statement: thousands of watchers
+      // must not mean thousands of round trips in one turn of the event loop.
+      for (const w of await tx.bumpListVersionsOf(ownerId, LIST_BITS.RL | LIST_BITS.AL)) {
+        const cached = this.lists.peek(w.id);
+        if (cached) cached.listVersion = w.version;
+        pushes.push(w);
       }
       return this.bump(tx, owner);
     });
@@ -333,10 +333,12 @@ export class ContactService {
       if (groupId === 0) throw new CoreError('cannot-remove-default-group');
       const g = owner.groups.get(groupId);
       if (!g) throw new CoreError('no-such-group');
-      for (const c of owner.contacts.values()) {
-        if (c.groups.includes(groupId)) await this.write(tx, owner, { ...c, groups: c.groups.filter((x) => x !== groupId) });
-      }
+      // Deleting the group deletes its memberships in the store (one statement);
+      // only the cached entries are edited one by one.
       await tx.deleteGroup(ownerId, groupId);
+      for (const c of owner.contacts.values()) {
+        if (c.groups.includes(groupId)) owner.put({ ...c, groups: c.groups.filter((x) => x !== groupId) });
+      }
       owner.groups.delete(groupId);
       return { version: await this.bump(tx, owner), group: g };
     });
@@ -349,7 +351,8 @@ export class ContactService {
    * allow list, the same rule setProperty follows).
    */
   async syncView(viewerId: number): Promise<SyncView> {
-    return this.store.withTransaction(async (tx) => {
+    // A read transaction: one snapshot, and no write lock (SYN/LST only read).
+    return this.store.withReads(async (tx) => {
       const list = await this.mustRead(tx, viewerId);
       const [contacts, groups, props] = await Promise.all([tx.getContacts(viewerId), tx.getGroups(viewerId), tx.getSharedProperties(viewerId)]);
       const shared = new Map<number, Record<string, string>>();

@@ -7,6 +7,7 @@ import { ACCOUNT_DELETED, AccountService, PASSWORD_CHANGED, type AccountDeletedE
 import { ChatService, type ChatTimeouts } from './chats.js';
 import { systemClock, type Clock } from './clock.js';
 import { ContactService, DEFAULT_CONTACT_LIMITS, type ContactLimits } from './contacts.js';
+import { DeadlineHeap } from './deadline-heap.js';
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
 import { LoginGuard } from './login-guard.js';
@@ -30,6 +31,8 @@ export interface CoreOptions {
 
 export class Core {
   readonly clock: Clock;
+  /** Everything that expires (sessions' deadlines included), popped by sweep() when due. */
+  readonly timers: DeadlineHeap;
   readonly bus: EventBus;
   readonly lists: ListCache;
   readonly tokens: TokenStore;
@@ -48,15 +51,16 @@ export class Core {
     readonly log: Logger,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.timers = new DeadlineHeap((e) => log.error({ err: e }, 'a scheduled check failed'));
     this.bus = opts.bus ?? new LocalEventBus((e) => log.error({ err: e }, 'delivering an event failed'));
     this.lists = new ListCache(store, (e, id) => log.error({ err: e, accountId: id }, 'reading a contact list failed; retrying'));
-    this.tokens = new TokenStore(this.clock);
+    this.tokens = new TokenStore(this.clock, this.timers);
     this.accounts = new AccountService(store, opts.accounts);
     this.presence = new PresenceService(this.bus, this.lists);
     this.contacts = new ContactService(store, this.lists, this.presence, this.bus, opts.contactLimits ?? DEFAULT_CONTACT_LIMITS);
-    this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock, opts.ipv6Prefix);
-    this.tickets = new TicketService(this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 86400) * 1000, () => this.clock.now());
-    this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats);
+    this.loginGuard = new LoginGuard(opts.loginFailuresPerIp ?? 20, 10 * 60_000, this.clock, this.timers, opts.ipv6Prefix);
+    this.tickets = new TicketService(this.accounts, this.loginGuard, (opts.ticketTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers);
+    this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
   }
 
   /** A process-unique id for a new endpoint (connection). */
@@ -83,13 +87,13 @@ export class Core {
     }
   }
 
-  /** Expires tokens; returns switchboard members left alone for too long. */
-  sweep(): ReturnType<ChatService['sweep']> {
-    this.tokens.sweep();
-    this.loginGuard.sweep();
-    this.tickets.sweep();
+  /**
+   * Runs what is due now (work proportional to what expires, not to what
+   * exists) and retries contact lists that could not be read back.
+   */
+  sweep(): void {
+    this.timers.runDue(this.clock.now());
     this.lists.refreshStale();
-    return this.chats.sweep();
   }
 
   private applyAccountDeleted(ev: AccountDeletedEvent): void {

@@ -4,14 +4,23 @@
 // another user out.
 import { addressKey, DEFAULT_IPV6_PREFIX } from '../net/address.js';
 import type { Clock } from './clock.js';
+import type { Deadline, DeadlineHeap } from './deadline-heap.js';
+
+interface Failures {
+  count: number;
+  since: number;
+  /** Forgets the address when its window ends. */
+  expiry: Deadline;
+}
 
 export class LoginGuard {
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  private readonly failures = new Map<string, Failures>();
 
   constructor(
     private readonly maxFailures: number,
     private readonly windowMs: number,
     private readonly clock: Clock,
+    private readonly timers: DeadlineHeap,
     private readonly ipv6Prefix = DEFAULT_IPV6_PREFIX,
   ) {}
 
@@ -21,7 +30,7 @@ export class LoginGuard {
     const f = this.failures.get(key);
     if (!f) return false;
     if (this.clock.now() - f.since > this.windowMs) {
-      this.failures.delete(key);
+      this.forget(key, f);
       return false;
     }
     return f.count >= this.maxFailures;
@@ -31,12 +40,18 @@ export class LoginGuard {
     const key = addressKey(ip, this.ipv6Prefix);
     const now = this.clock.now();
     const f = this.failures.get(key);
-    if (!f || now - f.since > this.windowMs) this.failures.set(key, { count: 1, since: now });
-    else f.count++;
+    if (f && now - f.since <= this.windowMs) {
+      f.count++;
+      return;
+    }
+    if (f) this.forget(key, f);
+    const entry: Failures = { count: 1, since: now, expiry: undefined! };
+    entry.expiry = this.timers.add(now + this.windowMs + 1, () => this.forget(key, entry));
+    this.failures.set(key, entry);
   }
 
-  sweep(): void {
-    const now = this.clock.now();
-    for (const [ip, f] of this.failures) if (now - f.since > this.windowMs) this.failures.delete(ip);
+  private forget(ip: string, f: Failures): void {
+    this.timers.cancel(f.expiry);
+    if (this.failures.get(ip) === f) this.failures.delete(ip);
   }
 }

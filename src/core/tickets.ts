@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AccountService } from './accounts.js';
 import type { LoginGuard } from './login-guard.js';
+import type { Deadline, DeadlineHeap } from './deadline-heap.js';
 
 export interface Ticket {
   /** The `t=` part: 43 characters of URL-safe base64 (no `& ' , < > "`, under 256). */
@@ -22,25 +23,25 @@ interface Entry {
   expiresAt: number;
   /** The one notification-server sign-in this ticket allows has happened. */
   signedIn: boolean;
+  /** Frees the ticket when it expires (the shared heap: no scan of every ticket). */
+  expiry: Deadline;
 }
 
 export type LoginOutcome = { ok: true; accountId: number; email: string } | { ok: false; reason: 'bad-credentials' | 'throttled' };
 
 /** Live tickets one account may hold; the oldest goes first. */
 const MAX_PER_ACCOUNT = 16;
-/** Expired tickets are also refused when read; the sweep only frees memory. */
-const SWEEP_EVERY_MS = 60_000;
 
 export class TicketService {
   private readonly tickets = new Map<string, Entry>();
   private readonly byAccount = new Map<number, string[]>();
-  private nextSweep = 0;
 
   constructor(
     private readonly accounts: AccountService,
     private readonly guard: LoginGuard,
     private readonly ttlMs: number,
     private readonly now: () => number,
+    private readonly timers: DeadlineHeap,
   ) {}
 
   /** Checks a password (slow hash), counting failures per address. */
@@ -58,11 +59,13 @@ export class TicketService {
     const t = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = now + this.ttlMs;
-    this.tickets.set(t, { accountId, email, expiresAt, signedIn: false });
+    // Expired tickets are also refused when read; the deadline only frees memory.
+    const expiry = this.timers.add(expiresAt, () => this.drop(t));
+    this.tickets.set(t, { accountId, email, expiresAt, signedIn: false, expiry });
     const mine = this.byAccount.get(accountId) ?? [];
     mine.push(t);
-    while (mine.length > MAX_PER_ACCOUNT) this.tickets.delete(mine.shift()!);
     this.byAccount.set(accountId, mine);
+    while (mine.length > MAX_PER_ACCOUNT) this.drop(mine[0]!);
     return { t, p: randomBytes(24).toString('base64url'), createdAt: now, expiresAt };
   }
 
@@ -81,8 +84,7 @@ export class TicketService {
 
   /** Forgets every ticket of the account (password changed, account deleted). */
   revokeAccount(accountId: number): void {
-    for (const t of this.byAccount.get(accountId) ?? []) this.tickets.delete(t);
-    this.byAccount.delete(accountId);
+    for (const t of [...(this.byAccount.get(accountId) ?? [])]) this.drop(t);
   }
 
   /** Any other use (web pages, offline messages): the account, while the ticket is live. */
@@ -91,20 +93,22 @@ export class TicketService {
     return e && { accountId: e.accountId, email: e.email };
   }
 
-  /** Drops expired tickets; cheap enough to run often, only does work once a minute. */
-  sweep(): void {
-    const now = this.now();
-    if (now < this.nextSweep) return;
-    this.nextSweep = now + SWEEP_EVERY_MS;
-    for (const [t, e] of this.tickets) {
-      if (e.expiresAt > now) continue;
-      this.tickets.delete(t);
-      const mine = this.byAccount.get(e.accountId);
-      if (!mine) continue;
-      const i = mine.indexOf(t);
-      if (i >= 0) mine.splice(i, 1);
-      if (mine.length === 0) this.byAccount.delete(e.accountId);
-    }
+  /** Live tickets held in memory. */
+  get size(): number {
+    return this.tickets.size;
+  }
+
+  /** Forgets one ticket, wherever it is referenced. */
+  private drop(t: string): void {
+    const e = this.tickets.get(t);
+    if (!e) return;
+    this.tickets.delete(t);
+    this.timers.cancel(e.expiry);
+    const mine = this.byAccount.get(e.accountId);
+    if (!mine) return;
+    const i = mine.indexOf(t);
+    if (i >= 0) mine.splice(i, 1);
+    if (mine.length === 0) this.byAccount.delete(e.accountId);
   }
 
   private live(token: string): Entry | undefined {
@@ -112,7 +116,7 @@ export class TicketService {
     const e = this.tickets.get(t);
     if (!e) return undefined;
     if (e.expiresAt <= this.now()) {
-      this.tickets.delete(t);
+      this.drop(t);
       return undefined;
     }
     return e;

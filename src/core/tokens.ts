@@ -3,11 +3,14 @@
 // it removes it, so it can never be used twice.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
+import type { Deadline, DeadlineHeap } from './deadline-heap.js';
 
 interface Entry<T> {
   purpose: string;
   data: T;
   expiresAt: number;
+  /** Forgets the token when it expires unused (the shared heap: no scan of every token). */
+  expiry: Deadline;
 }
 
 /** `1234567890.1234567890.12345`: the shape of the original cookies, 80 random bits. */
@@ -19,12 +22,22 @@ export function newCookie(): string {
 export class TokenStore {
   private readonly entries = new Map<string, Entry<unknown>>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly timers: DeadlineHeap,
+  ) {}
 
-  issue<T>(purpose: string, data: T, ttlMs: number, make: () => string = newCookie): string {
+  /** `onExpire` runs if the token expires without being taken or revoked. */
+  issue<T>(purpose: string, data: T, ttlMs: number, make: () => string = newCookie, onExpire?: (data: T, token: string) => void): string {
     let token = make();
     while (this.entries.has(token)) token = make();
-    this.entries.set(token, { purpose, data, expiresAt: this.clock.now() + ttlMs });
+    const expiresAt = this.clock.now() + ttlMs;
+    const expiry = this.timers.add(expiresAt, () => {
+      if (this.entries.get(token)?.expiry !== expiry) return;
+      this.entries.delete(token);
+      onExpire?.(data, token);
+    });
+    this.entries.set(token, { purpose, data, expiresAt, expiry });
     return token;
   }
 
@@ -33,6 +46,7 @@ export class TokenStore {
     const e = this.entries.get(token);
     if (!e || e.purpose !== purpose) return undefined;
     this.entries.delete(token);
+    this.timers.cancel(e.expiry);
     if (e.expiresAt <= this.clock.now()) return undefined;
     return e.data as T;
   }
@@ -45,12 +59,11 @@ export class TokenStore {
 
   /** Forgets every token of this purpose whose data matches. */
   revoke(purpose: string, match: (data: unknown) => boolean): void {
-    for (const [k, e] of this.entries) if (e.purpose === purpose && match(e.data)) this.entries.delete(k);
-  }
-
-  sweep(): void {
-    const now = this.clock.now();
-    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+    for (const [k, e] of this.entries) {
+      if (e.purpose !== purpose || !match(e.data)) continue;
+      this.entries.delete(k);
+      this.timers.cancel(e.expiry);
+    }
   }
 
   get size(): number {

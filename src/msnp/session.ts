@@ -7,6 +7,7 @@ import { trid, type Command } from './wire/command.js';
 import { Framer, type FramerOptions, type FramingError } from './wire/framer.js';
 import { MSNP_VERBS } from './wire/verbs.js';
 import type { Transport } from './transport.js';
+import { Deadline, type DeadlineHeap, type DeadlineTarget } from '../core/deadline-heap.js';
 
 /** A handler for one verb, valid in some versions and session states. */
 export interface CommandSpec<S> {
@@ -75,7 +76,7 @@ function finish(s: { finished(): void }): void {
   s.finished();
 }
 
-export abstract class MsnpSession<S extends MsnpSession<S>> {
+export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineTarget {
   version = 0;
   state: string;
   closed = false;
@@ -91,6 +92,13 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   /** Token bucket for the command rate. */
   private tokens: number;
   private tokensAt: number;
+  /**
+   * This session's one entry in the shared deadline heap: due no later than
+   * the earliest of its deadlines (sign-in, idle, partial command, challenge).
+   * Deadlines that move later (activity) are not chased: the entry fires
+   * early, finds nothing due and is set again.
+   */
+  private readonly checks: Deadline;
 
   protected constructor(
     readonly transport: Transport,
@@ -99,6 +107,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     readonly log: Logger,
     initialState: string,
     now: number,
+    private readonly timers: DeadlineHeap,
   ) {
     this.state = initialState;
     this.lastActivity = now;
@@ -106,6 +115,36 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     this.tokens = limits.commandBurst;
     this.tokensAt = now;
     this.framer = new Framer(limits.framer, this);
+    this.checks = new Deadline(this);
+  }
+
+  /** Deadline checks (sign-in, idle, challenges, slow senders); run when the session's deadline is due. */
+  abstract tick(now: number): void;
+
+  /** The earliest time tick() may have something to do, for this server's checks; undefined: never. */
+  protected abstract nextCheckAt(): number | undefined;
+
+  /** @internal The session's deadline is due (the shared heap calls this). */
+  onDeadline(now: number): void {
+    this.tick(now);
+    if (!this.closed) this.rearm();
+  }
+
+  /** Sets the session's deadline from its state (call after construction and state changes). */
+  protected rearm(): void {
+    if (this.closed) return;
+    let at = this.nextCheckAt();
+    if (this.partialSince !== 0) {
+      const p = this.partialSince + this.limits.partialTimeoutMs + 1;
+      if (at === undefined || p < at) at = p;
+    }
+    if (at === undefined) this.timers.cancel(this.checks);
+    else this.timers.schedule(this.checks, at);
+  }
+
+  /** A new deadline at `at`: the session is checked no later than that. */
+  protected checkBy(at: number): void {
+    if (!this.closed) this.timers.scheduleBy(this.checks, at);
   }
 
   /** Bytes from the peer. */
@@ -114,7 +153,10 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
     this.framer.push(chunk);
     if (this.closed) return;
     if (this.framer.partial) {
-      if (this.partialSince === 0) this.partialSince = now;
+      if (this.partialSince === 0) {
+        this.partialSince = now;
+        this.checkBy(now + this.limits.partialTimeoutMs + 1);
+      }
     } else {
       this.partialSince = 0;
     }
@@ -158,6 +200,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.timers.cancel(this.checks);
     this.log.debug({ reason, remote: this.transport.remoteAddress }, 'closing connection');
     this.transport.end();
     this.onClosed(reason);
@@ -167,6 +210,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   transportClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    this.timers.cancel(this.checks);
     this.onClosed('connection closed by peer');
   }
 
@@ -184,6 +228,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> {
   protected checkWriteBuffer(): boolean {
     if (this.transport.bufferedBytes > this.limits.maxWriteBuffer) {
       this.closed = true;
+      this.timers.cancel(this.checks);
       this.transport.destroy();
       this.onClosed('peer is not reading (write buffer over limit)');
       return false;

@@ -74,6 +74,12 @@ export interface StoreOps {
   setProperty(id: number, key: string, value: string | null): Promise<void>;
   /** Increments and returns the account's list version. */
   bumpListVersion(id: number): Promise<number>;
+  /**
+   * Increments, in one statement, the list version of every other account
+   * whose entry on the owner's lists has all the `lists` bits (PRP's watchers);
+   * returns them with their new versions, in no particular order.
+   */
+  bumpListVersionsOf(ownerId: number, lists: number): Promise<{ id: number; version: number }[]>;
 
   getContacts(ownerId: number): Promise<Contact[]>;
   /** The owner's entry for one contact, if any list holds it. */
@@ -107,12 +113,18 @@ export interface Store extends StoreOps {
   /** Runs `fn` atomically; nothing it wrote is visible to others until it resolves. */
   withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   /**
-   * Runs reads with no change of this process in between (no write lock is
-   * taken: another process may still commit between two of them).
+   * Runs read-only operations on one snapshot (a read transaction: no write
+   * lock is taken, so other processes keep writing meanwhile).
    */
   withReads<T>(fn: (ops: StoreOps) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * Another process (the CLI) held the database's write lock for longer than
+ * the store waits: the operation did nothing and may be retried later.
+ */
+export class StoreBusyError extends Error {}
 
 export class DuplicateAccountError extends Error {
   constructor(readonly email: string) {

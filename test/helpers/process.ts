@@ -22,10 +22,11 @@ export interface ServerProcess {
 /**
  * Runs `msnpd serve` with this environment and waits for its listener lines.
  * With `raiseFileLimit`, it runs under a shell that raises the open-file limit
- * as far as the hard limit allows (many idle connections).
+ * as far as the hard limit allows (many idle connections). `cli`: another
+ * build's dist/src/cli/main.js (benchmarks comparing builds).
  */
-export function spawnMsnpd(env: Record<string, string>, opts: { raiseFileLimit?: boolean; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
-  const args = [...(opts.nodeArgs ?? []), CLI, 'serve'];
+export function spawnMsnpd(env: Record<string, string>, opts: { raiseFileLimit?: boolean; nodeArgs?: string[]; cli?: string } = {}): Promise<ServerProcess> {
+  const args = [...(opts.nodeArgs ?? []), opts.cli ?? CLI, 'serve'];
   const proc = opts.raiseFileLimit
     ? spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

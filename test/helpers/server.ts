@@ -10,6 +10,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { NsClient } from '../../src/client/ns-client.js';
 import { CLI, spawnMsnpd, type ServerProcess } from './process.js';
 import { ensureCertificates } from '../../src/web/certificates.js';
+import type { Clock } from '../../src/core/clock.js';
 
 export const HOST = '127.0.0.1';
 export { CLI };
@@ -67,10 +68,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** `log`: a logger to read the server's log lines from (default: none). */
-export async function startTestServer(env: Record<string, string> = {}, dir = tempDir(), opts: { log?: Logger } = {}): Promise<TestServer> {
+/** `log`: a logger to read the server's log lines from (default: none); `clock`: the core's clock (default: the system's). */
+export async function startTestServer(env: Record<string, string> = {}, dir = tempDir(), opts: { log?: Logger; clock?: Clock } = {}): Promise<TestServer> {
   const config = loadConfig(testEnv(dir, env));
-  const server = await startServer(config, opts.log ?? silentLogger);
+  const server = await startServer(config, opts.log ?? silentLogger, { clock: opts.clock });
   const clients: NsClient[] = [];
   const t: TestServer = {
     server,

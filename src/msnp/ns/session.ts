@@ -31,17 +31,29 @@ export class NsSession extends MsnpSession<NsSession> {
   synced = false;
   /** The first CHG has been answered (ILN sent). */
   initialStatusSent = false;
-  /** The outstanding challenge, if any. */
-  challenge: { value: string; deadline: number } | undefined;
+  private pendingChallenge: { value: string; deadline: number } | undefined;
   nextChallengeAt = 0;
+
+  /** The outstanding challenge, if any. */
+  get challenge(): { value: string; deadline: number } | undefined {
+    return this.pendingChallenge;
+  }
+
+  set challenge(c: { value: string; deadline: number } | undefined) {
+    this.pendingChallenge = c;
+    // Answered (QRY): the next deadline is the next challenge, maybe earlier than this one's.
+    if (c) this.checkBy(c.deadline + 1);
+    else if (this.state === 'online') this.checkBy(this.nextChallengeAt);
+  }
 
   constructor(
     readonly ctx: NsContext,
     transport: Transport,
     now: number,
   ) {
-    super(transport, NS_COMMANDS, ctx.limits, ctx.log, 'new', now);
+    super(transport, NS_COMMANDS, ctx.limits, ctx.log, 'new', now, ctx.core.timers);
     this.endpointId = ctx.core.newEndpointId();
+    this.rearm();
   }
 
   /** The signed-in account (0 before sign-in); the bus addresses events by it. */
@@ -97,6 +109,7 @@ export class NsSession extends MsnpSession<NsSession> {
     this.state = 'online';
     // Challenged soon after sign-in whether or not the client ever sets a status.
     this.nextChallengeAt = core.clock.now() + this.ctx.config.challengeDelay * 1000;
+    this.rearm();
     core.bus.attach(this);
     const replaced = core.presence.signIn({
       accountId,
@@ -152,7 +165,19 @@ export class NsSession extends MsnpSession<NsSession> {
     if (head) this.sendWithPayload(head, personal);
   }
 
-  /** Periodic checks: sign-in deadline, idleness, challenges. */
+  protected nextCheckAt(): number | undefined {
+    const cfg = this.ctx.config;
+    if (this.state !== 'online') return this.connectedAt + cfg.authTimeout * 1000 + 1;
+    let at: number | undefined;
+    if (cfg.idleTimeout > 0) at = this.lastActivity + cfg.idleTimeout * 1000 + 1;
+    if (this.v.challenge && cfg.challenges !== 'off') {
+      const c = this.challenge ? this.challenge.deadline + 1 : this.nextChallengeAt;
+      if (at === undefined || c < at) at = c;
+    }
+    return at;
+  }
+
+  /** Due checks: sign-in deadline, idleness, challenges. */
   tick(now: number): void {
     if (this.closed) return;
     const cfg = this.ctx.config;
@@ -183,8 +208,8 @@ export class NsSession extends MsnpSession<NsSession> {
 
   sendChallenge(trid: number, now: number): void {
     const value = newChallenge();
-    this.challenge = { value, deadline: now + this.ctx.config.challengeTimeout * 1000 };
     this.nextChallengeAt = now + this.ctx.config.challengeInterval * 1000;
+    this.challenge = { value, deadline: now + this.ctx.config.challengeTimeout * 1000 };
     this.send(`CHL ${trid} ${value}`);
   }
 

@@ -29,8 +29,9 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
     transport: Transport,
     now: number,
   ) {
-    super(transport, SB_COMMANDS, ctx.limits, ctx.log, 'new', now);
+    super(transport, SB_COMMANDS, ctx.limits, ctx.log, 'new', now, ctx.core.timers);
     this.endpointId = ctx.core.newEndpointId();
+    this.rearm();
   }
 
   protected get self(): SbSession {
@@ -92,6 +93,13 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
     return VERSIONS.get(this.version)?.sbCaps ? ` ${caps >>> 0}` : '';
   }
 
+  protected nextCheckAt(): number {
+    const cfg = this.ctx.config;
+    if (this.state === 'new') return this.connectedAt + cfg.authTimeout * 1000 + 1;
+    return this.lastActivity + cfg.sbIdleTimeout * 1000 + 1;
+  }
+
+  /** Due checks: authentication deadline, idleness. */
   tick(now: number): void {
     if (this.closed) return;
     const cfg = this.ctx.config;

@@ -14,12 +14,16 @@ import {
   type Group,
   type NewAccount,
   type Privacy,
+  StoreBusyError,
   type RemovedEntry,
   type Store,
   type StoreOps,
 } from '../store.js';
 import { Mutex } from '../mutex.js';
+import { TurnBudget } from '../turn-budget.js';
 import { MIGRATIONS } from './migrations.js';
+import { isBusy, retryWhileBusy } from './busy-retry.js';
+import { startCheckpointer } from './checkpointer.js';
 
 export const DEFAULT_GROUP_NAME = 'Other Contacts';
 
@@ -82,6 +86,13 @@ class SqliteOps {
       ),
       delProp: p('DELETE FROM account_properties WHERE account_id = ? AND key = ?'),
       bump: p('UPDATE accounts SET list_version = list_version + 1 WHERE id = ? RETURNING list_version'),
+      // Set-based: one statement however many rows, no call back into JS per row.
+      bumpWatchers: p(
+        'UPDATE accounts SET list_version = list_version + 1 WHERE id IN (SELECT contact_id FROM contacts WHERE owner_id = ? AND (lists & ?) = ? AND contact_id <> ?) RETURNING id, list_version',
+      ),
+      bumpOwnersOf: p(
+        'UPDATE accounts SET list_version = list_version + 1 WHERE id IN (SELECT owner_id FROM contacts WHERE contact_id = ? AND owner_id <> ?) RETURNING id, list_version',
+      ),
       contacts: p(
         'SELECT c.contact_id, a.email, a.friendly_name, c.lists, c.guid FROM contacts c JOIN accounts a ON a.id = c.contact_id WHERE c.owner_id = ? ORDER BY c.rowid',
       ),
@@ -192,9 +203,9 @@ class SqliteOps {
   }
   private removeAccount(id: number): RemovedEntry[] {
     const rows = this.st.ownersOf!.all(id, id) as { owner_id: number; lists: number }[];
-    const out = rows.map((r) => ({ ownerId: r.owner_id, lists: r.lists, version: (this.st.bump!.get(r.owner_id) as { list_version: number }).list_version }));
+    const versions = new Map((this.st.bumpOwnersOf!.all(id, id) as { id: number; list_version: number }[]).map((r) => [r.id, r.list_version]));
     this.st.deleteAccount!.run(id);
-    return out;
+    return rows.map((r) => ({ ownerId: r.owner_id, lists: r.lists, version: versions.get(r.owner_id)! }));
   }
   setFriendlyName(id: number, name: string): void {
     this.st.setName!.run(name, id);
@@ -213,6 +224,12 @@ class SqliteOps {
     const r = this.st.bump!.get(id) as { list_version: number } | undefined;
     if (!r) throw new Error(`no account ${id}`);
     return r.list_version;
+  }
+  bumpListVersionsOf(ownerId: number, lists: number): { id: number; version: number }[] {
+    return (this.st.bumpWatchers!.all(ownerId, lists, lists, ownerId) as { id: number; list_version: number }[]).map((r) => ({
+      id: r.id,
+      version: r.list_version,
+    }));
   }
   getContacts(ownerId: number): Contact[] {
     const rows = this.st.contacts!.all(ownerId) as ContactRow[];
@@ -286,73 +303,162 @@ class SqliteOps {
 const OPS: Record<keyof StoreOps, true> = {
   getAccountByEmail: true, getCredentials: true, getAccountById: true, listAccounts: true, createAccount: true, createAccounts: true,
   setPassword: true, deleteAccount: true, setFriendlyName: true, setPrivacy: true, setAddPrompt: true,
-  setProperty: true, bumpListVersion: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
+  setProperty: true, bumpListVersion: true, bumpListVersionsOf: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
   getGroups: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
   lastAdminEventId: true,
 };
 
+/** The operations that only read (the others write, or may). */
+const READS: ReadonlySet<keyof StoreOps> = new Set<keyof StoreOps>([
+  'getAccountByEmail', 'getCredentials', 'getAccountById', 'listAccounts', 'getContacts', 'getContact', 'getSharedProperties',
+  'getGroups', 'adminEventsAfter', 'lastAdminEventId',
+]);
+
 /** Wraps every synchronous operation in a Promise, run through `gate`. */
-function asyncOps(ops: SqliteOps, gate: <T>(fn: () => T) => Promise<T>): StoreOps {
+function asyncOps(ops: SqliteOps, gate: <T>(fn: () => T, writes: boolean) => Promise<T>): StoreOps {
   const out: Record<string, unknown> = {};
-  for (const name of Object.keys(OPS)) {
+  for (const name of Object.keys(OPS) as (keyof StoreOps)[]) {
     const fn = (ops as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-    out[name] = (...args: unknown[]) => gate(() => fn.apply(ops, args));
+    const writes = !READS.has(name);
+    out[name] = (...args: unknown[]) => gate(() => fn.apply(ops, args), writes);
   }
   return out as unknown as StoreOps;
 }
 
+/** Synchronous storage work one turn of the event loop may do before the rest waits for the next turn. */
+const TURN_BUDGET_MS = 8;
+
 export interface SqliteStoreOptions {
   /**
-   * Milliseconds to wait for another process (the CLI) holding the write lock.
-   * better-sqlite3 waits synchronously, so the service keeps this short.
+   * Milliseconds SQLite itself waits (synchronously: the event loop stands
+   * still) for another process holding the write lock, per attempt. The
+   * service keeps this to a few ms and retries on a timer (busyDeadlineMs);
+   * the CLI, a one-shot process, may wait longer. Default 10000.
    */
   busyTimeoutMs?: number;
+  /**
+   * Milliseconds an operation keeps retrying, asynchronously, while the
+   * database is locked; then it fails with StoreBusyError having written
+   * nothing. Default 0: no retries beyond busyTimeoutMs.
+   */
+  busyDeadlineMs?: number;
+  /** Called when an operation first finds the database locked and starts retrying. */
+  onBusy?: () => void;
+  /**
+   * Milliseconds between WAL checkpoints run by a worker thread, instead of
+   * SQLite's automatic ones on this connection (tens of ms of synchronous
+   * I/O each). The service sets it; the CLI keeps the automatic ones.
+   */
+  backgroundCheckpointMs?: number;
 }
+
+/** What SQLite may wait while the store opens (migrations): nothing is being served yet. */
+const OPEN_BUSY_TIMEOUT_MS = 10_000;
 
 export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'msnpd.sqlite'));
-  db.pragma('journal_mode = WAL');
+  const file = path.join(dataDir, 'msnpd.sqlite');
+  const db = new Database(file);
+  db.pragma(`busy_timeout = ${Math.max(opts.busyTimeoutMs ?? 0, OPEN_BUSY_TIMEOUT_MS)}`);
+  // WAL: readers never wait for a writer (another process's included), and a
+  // read transaction sees one snapshot. The service relies on both.
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (String(mode).toLowerCase() !== 'wal') {
+    db.close();
+    throw new Error(`SQLite could not use WAL mode on ${dataDir} (got ${String(mode)}): put MSNPD_DATA on a local file system`);
+  }
   // NORMAL in WAL mode loses nothing when the process is killed (only on power loss).
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10000}`);
   migrate(db);
+  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? OPEN_BUSY_TIMEOUT_MS}`);
+  const deadline = opts.busyDeadlineMs ?? 0;
+  const checkpointer = opts.backgroundCheckpointMs ? startCheckpointer(file, opts.backgroundCheckpointMs) : undefined;
+  if (checkpointer) db.pragma('wal_autocheckpoint = 0');
+  const onBusy = opts.onBusy;
 
   const ops = new SqliteOps(db);
   const mutex = new Mutex();
-  const inTx = asyncOps(ops, (fn) => {
+  const budget = new TurnBudget(TURN_BUDGET_MS);
+  /** The connection, one critical section at a time, with the turn's budget respected. */
+  const exclusive = <T>(fn: () => T | Promise<T>): Promise<T> => mutex.run(() => budget.run(fn));
+  /**
+   * Writes wait for the database one at a time: while another process holds
+   * the lock, only the first queued write probes it (each probe may block up
+   * to busy_timeout), the others wait their turn without touching SQLite, and
+   * reads go on meanwhile. Deadlines count from when a write was queued.
+   */
+  const writes = new Mutex();
+  let locked = false;
+  const whileLocked = async <T>(attempt: () => Promise<T>, start: number): Promise<T> => {
+    // After a busy answer, probe again only in a later turn: never several blocking probes in one.
+    if (locked) await new Promise<void>((r) => setImmediate(r));
+    try {
+      const r = await retryWhileBusy(attempt, deadline, () => {
+        locked = true;
+        onBusy?.();
+      }, start);
+      locked = false;
+      return r;
+    } catch (e) {
+      if (!(e instanceof StoreBusyError)) locked = false;
+      throw e;
+    }
+  };
+  const queuedWrite = <T>(attempt: () => Promise<T>): Promise<T> => {
+    const start = Date.now();
+    return writes.run(() => whileLocked(attempt, start));
+  };
+  const inTx = asyncOps(ops, (fn, _writes) => {
     try {
       return Promise.resolve(fn());
     } catch (e) {
       return Promise.reject(e);
     }
   });
-  const outside = asyncOps(ops, (fn) => mutex.run(fn));
+  // A statement (or atomic group) that reports busy has done nothing: it is
+  // retried whole, with the connection free for others in between. Reads never
+  // wait for a writer in WAL mode; they are retried only for SQLite's rare busy
+  // answers (WAL recovery).
+  const read = <T>(attempt: () => Promise<T>): Promise<T> => retryWhileBusy(attempt, deadline, onBusy);
+  const outside = asyncOps(ops, (fn, w) => (w ? queuedWrite(() => exclusive(fn)) : read(() => exclusive(fn))));
   let closed = false;
 
-  const store: Store = {
-    ...outside,
-    withReads<T>(fn: (ops: StoreOps) => Promise<T>): Promise<T> {
-      return mutex.run(() => fn(inTx));
-    },
-    withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-      return mutex.run(async () => {
-        db.exec('BEGIN IMMEDIATE');
+  /** Runs `fn` between `begin` and COMMIT; only `begin` reporting busy is retried. */
+  const transaction = <T>(begin: string, fn: (ops: StoreOps) => Promise<T>, readOnly: boolean): Promise<T> => {
+    const attempt = () =>
+      exclusive(async () => {
+        db.exec(begin);
         try {
           const r = await fn(inTx);
           db.exec('COMMIT');
           return r;
         } catch (e) {
           if (db.inTransaction) db.exec('ROLLBACK');
+          // A write transaction's body may have changed caches in memory: never run it twice.
+          if (isBusy(e) && !readOnly) throw new StoreBusyError(`the database was busy during a transaction: ${String(e)}`);
           throw e;
         }
       });
+    return readOnly ? read(attempt) : queuedWrite(attempt);
+  };
+
+  const store: Store = {
+    ...outside,
+    withReads<T>(fn: (ops: StoreOps) => Promise<T>): Promise<T> {
+      // Deferred: the first read takes a snapshot; no lock that a writer waits for.
+      return transaction('BEGIN DEFERRED', fn, true);
+    },
+    withTransaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+      // IMMEDIATE: the write lock is taken up front, so a busy database is
+      // found before the body runs, and the body never fails half-way for it.
+      return transaction('BEGIN IMMEDIATE', fn, false);
     },
     close() {
-      return mutex.run(() => {
+      return mutex.run(async () => {
         if (!closed) {
           closed = true;
+          await checkpointer?.stop();
           db.close();
         }
       });

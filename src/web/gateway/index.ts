@@ -18,7 +18,7 @@ export class HttpGateway {
   constructor(
     private readonly config: Config,
     log: Logger,
-    opts: Pick<GatewaySessionsOptions, 'open' | 'perIp' | 'now'>,
+    opts: Pick<GatewaySessionsOptions, 'open' | 'perIp' | 'now' | 'timers'>,
   ) {
     this.now = opts.now ?? Date.now;
     this.rate = new AddressRate(config.gatewayRequestRate, config.gatewayRequestBurst, config.ipv6Prefix);
@@ -35,9 +35,12 @@ export class HttpGateway {
     gatewayRoutes(router, this.sessions, { host: this.config.gatewayHost, maxBody: this.config.gatewayMaxBody, rate: this.rate, now: this.now });
   }
 
-  /** Expires unpolled sessions; called by the server's periodic tick. */
+  private lastRateSweep = 0;
+
+  /** Forgets idle request-rate buckets now and then (sessions expire through core.timers). */
   sweep(now: number): void {
-    this.sessions.sweep(now);
+    if (now - this.lastRateSweep < 10_000) return;
+    this.lastRateSweep = now;
     this.rate.sweep(now);
   }
 }

@@ -1,6 +1,7 @@
 // The gateway's sessions: opened by `Action=open`, found by their SessionID,
 // answered one request at a time in arrival order, and closed like a dropped
 // connection when the client stops polling.
+import type { Deadline, DeadlineHeap } from '../../core/deadline-heap.js';
 import type { Logger } from '../../log.js';
 import type { SocketSession } from '../../msnp/tcp.js';
 import { newSessionId, sameSessionId, sessionIdPrefix } from './session-id.js';
@@ -19,6 +20,8 @@ export interface GatewaySessionsOptions {
   perIp?: { keyOf(ip: string): string; add(key: string): boolean; remove(key: string): void };
   /** Creates the notification or switchboard session behind a new gateway session (the classes TCP uses). */
   open(kind: ServerKind, transport: GatewayTransport): SocketSession;
+  /** The process's deadlines (core.timers): each session is looked at only when it may have expired. */
+  timers: DeadlineHeap;
   now?: () => number;
 }
 
@@ -28,6 +31,8 @@ export class GatewaySession {
   inFlight = 0;
   /** The previous request's answer: requests are answered in order. */
   turn: Promise<unknown> = Promise.resolve();
+  /** When to look at this session again (its expiry, unless it was polled meanwhile). */
+  expiry: Deadline | undefined;
 
   constructor(
     readonly id: string,
@@ -75,6 +80,7 @@ export class GatewaySessions {
     }
     const s = new GatewaySession(id, prefix, kind, transport, remoteAddress, this.now());
     this.byPrefix.set(prefix, s);
+    s.expiry = this.opts.timers.add(s.lastSeen + this.opts.timeoutMs + 1, (now) => this.check(s, now));
     this.opts.log.debug({ kind, remote: remoteAddress }, 'gateway session opened');
     return s;
   }
@@ -120,13 +126,19 @@ export class GatewaySessions {
     s.transport.session?.transportClosed();
   }
 
-  /** Closes the sessions nobody has polled for the timeout, and forgets ended ones nobody collected. */
-  sweep(now: number): void {
-    for (const s of this.byPrefix.values()) {
-      if (s.inFlight === 0 && now - s.lastSeen > this.opts.timeoutMs) {
-        this.drop(s, s.transport.closed ? 'ended and never collected' : 'not polled in time (MSNPD_GATEWAY_TIMEOUT)');
-      }
+  /**
+   * A session's deadline came: close it if nobody polled it for the timeout (or
+   * forget it if it ended and nobody collected it); otherwise look again when it
+   * may expire next. Polls themselves touch no timer, so a busy session costs
+   * one heap operation per timeout period.
+   */
+  private check(s: GatewaySession, now: number): void {
+    if (this.byPrefix.get(s.prefix) !== s) return;
+    if (s.inFlight === 0 && now - s.lastSeen > this.opts.timeoutMs) {
+      this.drop(s, s.transport.closed ? 'ended and never collected' : 'not polled in time (MSNPD_GATEWAY_TIMEOUT)');
+      return;
     }
+    this.opts.timers.schedule(s.expiry!, Math.max(s.lastSeen, now) + this.opts.timeoutMs + 1);
   }
 
   private async answer(s: GatewaySession, body: Buffer): Promise<GatewayAnswer> {
@@ -148,6 +160,7 @@ export class GatewaySessions {
   private remove(s: GatewaySession): void {
     if (this.byPrefix.get(s.prefix) !== s) return;
     this.byPrefix.delete(s.prefix);
+    if (s.expiry) this.opts.timers.cancel(s.expiry);
     this.opts.perIp?.remove(this.opts.perIp.keyOf(s.ip));
   }
 }

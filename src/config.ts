@@ -38,6 +38,8 @@ export interface Config {
   /** Gateway requests per second (average, burst) one address may make (0 = no limit). */
   gatewayRequestRate: number;
   gatewayRequestBurst: number;
+  soapRequestRate: number;
+  soapRequestBurst: number;
   /** Seconds a Passport ticket stays valid. */
   ticketTtl: number;
   notifyPort: number;
@@ -175,6 +177,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_GATEWAY_MAX_QUEUE', 'bytes of output a gateway session may hold between polls (a P2P transfer from a TCP peer arrives faster than a poll every 2 s collects it); past it the session is closed (default 8388608)'],
   ['MSNPD_GATEWAY_REQUEST_RATE', 'gateway requests per second one address may make; 0 = no limit (default 50)'],
   ['MSNPD_GATEWAY_REQUEST_BURST', 'gateway requests one address may make in a burst (default 200)'],
+  ['MSNPD_SOAP_REQUEST_RATE', 'SOAP requests (address book, sharing) per second one account may make; 0 = no limit (default 20)'],
+  ['MSNPD_SOAP_REQUEST_BURST', 'SOAP requests one account may make in a burst (default 100)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
   ['MSNPD_NOTIFY_PORT', 'notification port used in redirect mode (default 1865)'],
@@ -244,6 +248,8 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayMaxQueue: int(env, 'MSNPD_GATEWAY_MAX_QUEUE', 8 * 1024 * 1024, 65536, 1 << 28),
     gatewayRequestRate: int(env, 'MSNPD_GATEWAY_REQUEST_RATE', 50, 0, 1_000_000),
     gatewayRequestBurst: int(env, 'MSNPD_GATEWAY_REQUEST_BURST', 200, 1, 1_000_000),
+    soapRequestRate: int(env, 'MSNPD_SOAP_REQUEST_RATE', 20, 0, 1_000_000),
+    soapRequestBurst: int(env, 'MSNPD_SOAP_REQUEST_BURST', 100, 1, 1_000_000),
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),
     challenges: oneOf(env, 'MSNPD_CHALLENGES', 'enforce', ['enforce', 'log', 'off'] as const),

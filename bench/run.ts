@@ -15,6 +15,7 @@ import {
 import { compareHandshakes, legacyHandshake, modernHandshake } from './handshakes.js';
 import { helloFloodScenario } from './tls-flood.js';
 import { gatewayRelayScenario } from './gateway.js';
+import { abFindAllScenario } from './soap.js';
 import { stallScenario } from './stall.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
@@ -27,7 +28,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,tls,tlsflood,gateway,stall', 'login,idle,relay,fanout,list,tls,tlsflood,gateway,stall')
+  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall', 'login,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -36,7 +37,7 @@ const program = new Command()
   .option('--window <n>', 'unacknowledged messages per sender', '10')
   .option('--watchers <n>', 'watchers of the status change', '1000')
   .option('--rounds <n>', 'status changes in the fan-out scenario', '20')
-  .option('--contacts <n>', 'contacts of the list scenario account', '1000')
+  .option('--contacts <n>', 'contacts of the list and ab (ABFindAll) scenario accounts', '1000')
   .option('--handshakes <n>', 'HTTPS handshakes per measurement (tls scenario)', '1000')
   .option('--handshake-concurrency <n>', 'handshakes in flight at once', '16')
   .option('--flood-mib <n>', 'MiB of renegotiating hellos a non-reading client sends (tlsflood scenario)', '16')
@@ -72,7 +73,7 @@ function log(s: string) {
 
 async function main() {
   // Relay, fan-out and list each get accounts of their own; login and idle reuse them.
-  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('stall') ? num('storm') : 0));
+  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('stall') ? num('storm') : 0) + (scenarios.has('ab') ? num('contacts') + 1 : 0));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-bench-'));
   log(`creating ${needed} accounts in ${dir}`);
   const file = path.join(dir, 'accounts.txt');
@@ -167,6 +168,16 @@ async function main() {
       const m = await listScenario(msnpd.ns, c, 5, first, first + 1);
       results.list = { msnpd: m };
       rows.push({ scenario: 'list', metric: `time to last LST ms (${c} contacts, p50)`, msnpd: m.timeToLastLstMs.p50, target: '' });
+    }
+    if (scenarios.has('ab')) {
+      const c = num('contacts');
+      log(`ab: an account with ${c} contacts fetches its address book with ABFindAll over HTTPS, 20 times`);
+      const first = take(c + 1);
+      const m = await abFindAllScenario(msnpd.ns, msnpdHttps, fs.readFileSync(tls.caPath!), c, 20, first, first + 1);
+      results.ab = { msnpd: m };
+      rows.push({ scenario: 'ab', metric: `ABFindAll ms (${c} contacts, p50)`, msnpd: m.latencyMs.p50, target: '' });
+      rows.push({ scenario: 'ab', metric: `ABFindAll ms (${c} contacts, max)`, msnpd: m.latencyMs.max, target: '' });
+      rows.push({ scenario: 'ab', metric: 'ABFindAll answer KiB', msnpd: round(m.bytes / 1024), target: '' });
     }
     if (scenarios.has('tls')) {
       const n = num('handshakes');

@@ -13,7 +13,7 @@ export const account = (i: number) => `u${i}@bench.example`;
 /** Accounts with the default (slow) password hash, for Passport sign-ins. */
 export const slowAccount = (i: number) => `t${i}@bench.example`;
 
-async function signIn(port: number, email: string, version = 7, passport?: PassportOptions): Promise<NsClient> {
+export async function signIn(port: number, email: string, version = 7, passport?: PassportOptions): Promise<NsClient> {
   const c = new NsClient({ host: HOST, port, versions: [version], timeoutMs: 60000, passport });
   await c.connect();
   await c.login(email, PASSWORD);

@@ -33,9 +33,13 @@ export interface Config {
   /** Seconds a gateway session may go without a request before it is closed. */
   gatewayTimeout: number;
   gatewayMaxBody: number;
+  /** Bytes of output a gateway session may hold for its next poll before it is closed. */
+  gatewayMaxQueue: number;
   /** Gateway requests per second (average, burst) one address may make (0 = no limit). */
   gatewayRequestRate: number;
   gatewayRequestBurst: number;
+  soapRequestRate: number;
+  soapRequestBurst: number;
   /** Seconds a Passport ticket stays valid. */
   ticketTtl: number;
   /** Seconds an RST/RST2 service token (contacts, storage, SSO, ...) stays valid. */
@@ -167,13 +171,16 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_TLS_LEGACY_KEY', 'PEM RSA private key for MSNPD_TLS_LEGACY_CERT'],
   ['MSNPD_TLS_LEGACY', 'on/off: serve Windows XP clients (TLS 1.0 with 3DES/RC4) on the HTTPS port (default on)'],
   ['MSNPD_TLS_HANDSHAKE_TIMEOUT', 'seconds a client has to complete a TLS handshake on the HTTPS port (default 15)'],
-  ['MSNPD_WEB_IDLE_TIMEOUT', 'seconds a web (HTTP/HTTPS) connection may stay silent before it is closed; none lives longer than 4 times this (default 30)'],
+  ['MSNPD_WEB_IDLE_TIMEOUT', 'seconds a web (HTTP/HTTPS) connection may stay silent before it is closed; none lives longer than 4 times this, except a gateway connection kept alive, whose every answer renews it (default 30)'],
   ['MSNPD_GATEWAY', 'on/off: the HTTP gateway (/gateway/gateway.dll) for clients behind firewalls that block 1863 (default on)'],
   ['MSNPD_GATEWAY_HOST', 'host put in GW-IP, where gateway clients send their next requests (port 80) (default: the Host the client reached)'],
   ['MSNPD_GATEWAY_TIMEOUT', 'seconds a gateway session may go unpolled before it is closed like a dropped connection (default 60)'],
   ['MSNPD_GATEWAY_MAX_BODY', 'largest gateway request body in bytes; a larger one closes its session (default 131072)'],
+  ['MSNPD_GATEWAY_MAX_QUEUE', 'bytes of output a gateway session may hold between polls (a P2P transfer from a TCP peer arrives faster than a poll every 2 s collects it); past it the session is closed (default 8388608)'],
   ['MSNPD_GATEWAY_REQUEST_RATE', 'gateway requests per second one address may make; 0 = no limit (default 50)'],
   ['MSNPD_GATEWAY_REQUEST_BURST', 'gateway requests one address may make in a burst (default 200)'],
+  ['MSNPD_SOAP_REQUEST_RATE', 'SOAP requests (address book, sharing) per second one account may make; 0 = no limit (default 20)'],
+  ['MSNPD_SOAP_REQUEST_BURST', 'SOAP requests one account may make in a burst (default 100)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
   ['MSNPD_SERVICE_TOKEN_TTL', 'seconds an RST/RST2 service token (address book, storage, SSO sign-in) stays valid (default 86400)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
@@ -182,7 +189,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_CHALLENGE_DELAY', 'seconds from sign-in to the first CHL (default 5)'],
   ['MSNPD_CHALLENGE_INTERVAL', 'seconds between CHLs (default 900)'],
   ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
-  ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 (Messenger 1.0-4.x) sign-in needs (default on). It is password-equivalent and a fast hash: whoever copies the database signs in as anyone through MSNP2-7 and recovers short passwords quickly; off = not stored for new or changed passwords, MD5 sign-in refused'],
+  ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 (Messenger 1.0-4.x) sign-in needs (default on). It is password-equivalent and a fast hash: whoever copies the database signs in as anyone through MSNP2-7 and recovers short passwords quickly; off = not stored for new or changed passwords (set it for `msnpd user` too), MD5 sign-in refused'],
   ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 8192: about 10 ms and 8 MiB per hash)'],
   ['MSNPD_URL_BASE', 'base URL for the pages the URL command names (default http://localhost/)'],
   ['MSNPD_LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent (default info)'],
@@ -241,8 +248,11 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayHost: host(env, 'MSNPD_GATEWAY_HOST', undefined),
     gatewayTimeout: int(env, 'MSNPD_GATEWAY_TIMEOUT', 60, 1, 3600),
     gatewayMaxBody: int(env, 'MSNPD_GATEWAY_MAX_BODY', 131072, 1024, 262144),
+    gatewayMaxQueue: int(env, 'MSNPD_GATEWAY_MAX_QUEUE', 8 * 1024 * 1024, 65536, 1 << 28),
     gatewayRequestRate: int(env, 'MSNPD_GATEWAY_REQUEST_RATE', 50, 0, 1_000_000),
     gatewayRequestBurst: int(env, 'MSNPD_GATEWAY_REQUEST_BURST', 200, 1, 1_000_000),
+    soapRequestRate: int(env, 'MSNPD_SOAP_REQUEST_RATE', 20, 0, 1_000_000),
+    soapRequestBurst: int(env, 'MSNPD_SOAP_REQUEST_BURST', 100, 1, 1_000_000),
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),
     serviceTokenTtl: int(env, 'MSNPD_SERVICE_TOKEN_TTL', 86400, 1, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),

@@ -7,6 +7,7 @@ import type { Clock } from './core/clock.js';
 import type { Logger } from './log.js';
 import { listenTcp } from './msnp/tcp.js';
 import { ConnectionCounter } from './net/connection-counter.js';
+import type { Transport } from './net/transport.js';
 import type { SessionLimits } from './msnp/session.js';
 import { NsSession } from './msnp/ns/session.js';
 import type { NsContext } from './msnp/ns/context.js';
@@ -50,6 +51,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       busyDeadlineMs: config.dbBusyDeadlineMs,
       onBusy: () => log.debug('the database is locked by another process (the CLI?): retrying'),
       backgroundCheckpointMs: 1000,
+      onCheckpointFailure: (e) => log.error({ err: e }, 'WAL checkpoint worker failed: checkpoints run on the service connection again'),
     });
   const core = new Core(
     store,
@@ -112,31 +114,37 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     return addr.port;
   };
 
+  // Every transport (TCP, the gateway) gets the very same sessions.
+  const newNsSession = (ctx: NsContext, t: Transport) => {
+    const s = new NsSession(ctx, t, Date.now());
+    nsSessions.add(s);
+    return s;
+  };
+  const newSbSession = (t: Transport, ctx = sbContext) => {
+    const s = new SbSession(ctx, t, Date.now());
+    sbSessions.add(s);
+    return s;
+  };
+  // Gateway output waits for the client's next poll (every ~2 s), not for a socket
+  // to drain: a P2P transfer from a TCP peer needs more room there.
+  const gatewayRoom = <C extends { limits: SessionLimits }>(ctx: C): C => ({
+    ...ctx,
+    limits: { ...ctx.limits, maxWriteBuffer: config.gatewayMaxQueue },
+  });
+
   /** The context of sessions that sign clients in (the notification listener's). */
   let signInCtx: NsContext | undefined;
   try {
     const redirect = config.dispatch === 'redirect';
     const nsCtx = nsContext(redirect);
     signInCtx = nsCtx;
-    ports.ns = await listen(redirect ? 'dispatch' : 'notification', config.nsPort, (t) => {
-      const s = new NsSession(nsCtx, t, Date.now());
-      nsSessions.add(s);
-      return s;
-    });
+    ports.ns = await listen(redirect ? 'dispatch' : 'notification', config.nsPort, (t) => newNsSession(nsCtx, t));
     if (redirect) {
       const notifyCtx = nsContext(false);
       signInCtx = notifyCtx;
-      ports.notify = await listen('notification', config.notifyPort, (t) => {
-        const s = new NsSession(notifyCtx, t, Date.now());
-        nsSessions.add(s);
-        return s;
-      });
+      ports.notify = await listen('notification', config.notifyPort, (t) => newNsSession(notifyCtx, t));
     }
-    ports.sb = await listen('switchboard', config.sbPort, (t) => {
-      const s = new SbSession(sbContext, t, Date.now());
-      sbSessions.add(s);
-      return s;
-    });
+    ports.sb = await listen('switchboard', config.sbPort, (t) => newSbSession(t));
   } catch (e) {
     for (const s of servers) s.close();
     await store.close();
@@ -146,21 +154,14 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   // The HTTP gateway runs the same sessions over polled HTTP. Its NS sessions sign
   // in directly: the gateway "has never been seen to transfer clients to another
   // notification server" (hypothetic.org "HTTP connections").
+  const gatewaySbCtx = gatewayRoom(sbContext);
+  const gatewayNsCtx = signInCtx && gatewayRoom(signInCtx);
   const gateway = config.gateway
     ? new HttpGateway(config, log, {
         perIp: connectionsPerIp,
         timers: core.timers,
         now: () => core.clock.now(),
-        open: (kind, t) => {
-          if (kind === 'SB') {
-            const s = new SbSession(sbContext, t, Date.now());
-            sbSessions.add(s);
-            return s;
-          }
-          const s = new NsSession(signInCtx!, t, Date.now());
-          nsSessions.add(s);
-          return s;
-        },
+        open: (kind, t) => (kind === 'SB' ? newSbSession(t, gatewaySbCtx) : newNsSession(gatewayNsCtx!, t)),
       })
     : undefined;
 
@@ -206,16 +207,16 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(timer);
+      const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      for (const s of [...nsSessions]) {
+        s.send('OUT SSD');
+        s.close('server shutting down');
+      }
+      for (const s of [...sbSessions]) s.close('server shutting down');
+      // Gateway clients collect their OUT SSD with their next poll (every ~2 s): give them one.
+      if (gateway) await gateway.sessions.drained(3000);
       await web?.server.close();
-      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(
-        (async () => {
-          for (const s of [...nsSessions]) {
-            s.send('OUT SSD');
-            s.close('server shutting down');
-          }
-          for (const s of [...sbSessions]) s.close('server shutting down');
-        })(),
-      ));
+      await closed;
       await store.close();
     })());
 

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { SbClient } from '../src/client/sb-client.js';
 import type { Logger } from '../src/log.js';
 import { sleep, startTestServer, tempDir, type TestServer } from './helpers/server.js';
+import { startCheckpointer } from '../src/store/sqlite/checkpointer.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { code } from './helpers/ns.js';
 import { openPair } from './helpers/chat.js';
@@ -223,6 +224,23 @@ describe('WAL checkpoints', () => {
     }
     assert.ok(grown, 'the database file never received the committed pages');
     await t.stop();
+  });
+});
+
+describe('a failed checkpoint worker', () => {
+  test('is reported to its owner (who turns automatic checkpoints back on); a requested stop is not a failure', async () => {
+    // A worker that cannot open its database fails at once.
+    // (The worker does not keep the process alive: the test does, while it waits.)
+    const alive = setInterval(() => undefined, 50);
+    const failure = await new Promise<unknown>((resolve) => startCheckpointer(path.join(tempDir(), 'missing', 'x.sqlite'), 50, resolve)).finally(() => clearInterval(alive));
+    assert.ok(failure instanceof Error);
+    const dir = tempDir();
+    const errors: unknown[] = [];
+    const store = openSqliteStore(dir, { backgroundCheckpointMs: 50, onCheckpointFailure: (e) => errors.push(e) });
+    await store.createAccount({ email: 'w@example.com', friendlyName: 'w', passwordHash: 'x', md5Salt: null, md5Verifier: null });
+    await sleep(120);
+    await store.close();
+    assert.deepEqual(errors, [], 'a requested stop is no failure');
   });
 });
 

@@ -1,8 +1,8 @@
 // One account's lists as the core holds them in memory while the account is
 // online: the four (five) lists with their groups, the privacy settings and
 // the classic list version. The privacy rules live here, once.
-import type { Account, AddPrompt, Contact, Group, Privacy } from '../store/store.js';
-import { LIST_BITS } from '../store/store.js';
+import type { Account } from '../store/store.js';
+import { LIST_BITS, type AddPrompt, type Contact, type Group, type Privacy } from './model.js';
 
 export class ContactList {
   readonly contacts = new Map<number, Contact>();

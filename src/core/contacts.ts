@@ -4,7 +4,8 @@
 // caller hears the result only after it has committed. Presence and reverse
 // list notifications follow from here, so every front obeys the same rules.
 import { randomUUID } from 'node:crypto';
-import { LIST_BITS, type AddPrompt, type Contact, type Group, type ListName, type Privacy, type Store, type StoreOps } from '../store/store.js';
+import type { Store, StoreOps } from '../store/store.js';
+import { LIST_BITS, type AddPrompt, type Contact, type Group, type ListName, type Privacy } from './model.js';
 import type { ContactList } from './contact-list.js';
 import { CoreError } from './errors.js';
 import type { EventBus } from './events.js';

@@ -2,7 +2,8 @@
 // conversations over a Store and an EventBus. Fronts (MSNP over TCP now; web
 // services and the gateway later) call into it and render its events.
 import type { Logger } from '../log.js';
-import { LIST_BITS, type ListName, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { LIST_BITS, type ListName } from './model.js';
 import { ACCOUNT_DELETED, AccountService, PASSWORD_CHANGED, type AccountDeletedEvent, type AccountOptions } from './accounts.js';
 import { ChatService, type ChatTimeouts } from './chats.js';
 import { systemClock, type Clock } from './clock.js';

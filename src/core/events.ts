@@ -2,7 +2,7 @@
 // They are plain data, addressed to an account (every endpoint it has) or to
 // one endpoint, never to a session object, so an implementation of EventBus
 // can carry them between nodes later.
-import type { ListName } from '../store/store.js';
+import type { ListName } from './model.js';
 import type { Status } from './presence-types.js';
 
 export type EndpointEvent =

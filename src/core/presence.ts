@@ -3,7 +3,7 @@
 // list), filtered by the user's privacy: block list, allow list, BLP, and HDN
 // (appear offline). A viewer is only ever told FLN after it was told something
 // else, so nothing about a hidden or blocking user leaks.
-import { LIST_BITS } from '../store/store.js';
+import { LIST_BITS } from './model.js';
 import type { ContactList } from './contact-list.js';
 import type { EndpointEvent, EventBus } from './events.js';
 import type { ListCache } from './list-cache.js';

@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { trid, type Command } from './wire/command.js';
 import { Framer, type FramerOptions, type FramingError } from './wire/framer.js';
 import { MSNP_VERBS } from './wire/verbs.js';
-import type { Transport } from './transport.js';
+import type { Transport } from '../net/transport.js';
 import { Deadline, type DeadlineHeap, type DeadlineTarget } from '../core/deadline-heap.js';
 
 /** A handler for one verb, valid in some versions and session states. */

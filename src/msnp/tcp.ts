@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { Logger } from '../log.js';
 import { stripV4Mapped } from '../net/address.js';
 import type { ConnectionCounter } from '../net/connection-counter.js';
-import type { Transport } from './transport.js';
+import type { SocketSession, Transport } from '../net/transport.js';
 
 /** What every connection of one listener shares. */
 interface ListenerShared {
@@ -100,11 +100,6 @@ function uncork(t: TcpTransport): void {
 }
 
 
-/** What a listener needs from the session it creates for each socket. */
-export interface SocketSession {
-  receive(chunk: Buffer, now: number): void;
-  transportClosed(): void;
-}
 
 export interface ListenOptions {
   host: string;

@@ -4,8 +4,10 @@ import type { Core } from '../core/core.js';
 import type { Logger } from '../log.js';
 import { ensureCertificates, type TlsMaterial } from './certificates.js';
 import { passportRoutes } from './passport.js';
+import { msgrConfigRoutes } from './msgrconfig.js';
 import { rstRoutes } from './rst.js';
 import { rst2Routes } from './rst2.js';
+import { soapRoutes, type SoapRate } from './soap/routes.js';
 import { Router, text } from './router.js';
 import { WebServer } from './server.js';
 
@@ -18,13 +20,15 @@ export interface RunningWeb {
   problems: string[];
 }
 
-/** `more`: routes of other fronts (the HTTP gateway). */
-export function buildRouter(core: Core, log: Logger, more?: (router: Router) => void): Router {
+/** `more`: routes of other fronts (the HTTP gateway); `soap`: the SOAP services' per-account request rate. */
+export function buildRouter(core: Core, log: Logger, more?: (router: Router) => void, soap: SoapRate = { rate: 20, burst: 100 }): Router {
   const router = new Router();
   router.on('GET', '/', () => text(200, 'OK', 'msnpd web services\n'));
   passportRoutes(router, core, log);
   rstRoutes(router, core, log);
   rst2Routes(router, core, log);
+  soapRoutes(router, core, log, soap);
+  msgrConfigRoutes(router);
   more?.(router);
   return router;
 }
@@ -52,7 +56,7 @@ export async function startWeb(config: Config, core: Core, log: Logger, more?: (
   if (material.created) log.info({ ca: material.caPath }, 'made the local certificate authority / server certificate');
   for (const w of material.warnings) log.warn(w);
   const server = new WebServer({
-    router: buildRouter(core, log.child({ server: 'web' }), more),
+    router: buildRouter(core, log.child({ server: 'web' }), more, { rate: config.soapRequestRate, burst: config.soapRequestBurst }),
     log: log.child({ server: 'web' }),
     tls: material,
     legacyTls: config.tlsLegacy,

@@ -14,7 +14,7 @@ import { stripV4Mapped } from '../net/address.js';
 import { ConnectionCounter } from '../net/connection-counter.js';
 import { normalisePath, type Router, type WebRequest, type WebResponse } from './router.js';
 import { alertRecord, sniff } from './tls/sniff.js';
-import { LegacyTlsConnection, legacyIdentity, type LegacyTlsIdentity } from './tls/legacy/server.js';
+import { LegacyTlsConnection, LegacyTlsStream, legacyIdentity, type LegacyTlsIdentity } from './tls/legacy/server.js';
 
 /** Largest request body accepted (SOAP requests are a few KiB). */
 const MAX_BODY = 256 * 1024;
@@ -116,6 +116,17 @@ export class WebServer {
       opts.log.info({ remote: s.remoteAddress, reason: e.message }, 'TLS handshake failed');
       s.destroy();
     });
+  }
+
+  /** The raw connection under a request's stream: itself, under Node's TLS (`_parent`), or the legacy engine's. */
+  private rawSocketOf(stream: Duplex): net.Socket {
+    let s: unknown = stream;
+    for (let i = 0; i < 3 && !this.lifetimes.has(s as net.Socket); i++) {
+      const next: unknown = s instanceof LegacyTlsStream ? s.socket : (s as { _parent?: unknown })._parent;
+      if (!next) break;
+      s = next;
+    }
+    return s as net.Socket;
   }
 
   /** A decrypted connection from any TLS engine: serve HTTP on it. */
@@ -245,8 +256,8 @@ export class WebServer {
     // Keep-alive only where the route asks for it and the client offered it (HTTP/1.1, or 1.0 with keep-alive).
     const connection = (req.headers.connection ?? '').toLowerCase();
     const keepAlive = answer.keepAlive === true && (req.httpVersion === '1.1' ? !connection.includes('close') : connection.includes('keep-alive'));
-    // A connection kept alive for its next request gets a fresh lifetime (plain HTTP; TLS clients reconnect).
-    if (keepAlive) this.lifetimes.get(req.socket as net.Socket)?.refresh();
+    // A connection kept alive for its next request gets a fresh lifetime (the raw connection under any TLS engine).
+    if (keepAlive) this.lifetimes.get(this.rawSocketOf(req.socket))?.refresh();
     try {
       send(res, answer, req.method === 'HEAD', keepAlive);
     } catch (e) {

@@ -63,8 +63,9 @@ export function gatewayRequest(query: string, body: string | Buffer = '', opts: 
  * Sends each request on one raw TCP connection, waiting for each answer
  * (by its Content-Length) before the next; stops early if the server closes.
  * A function builds its request from the answers so far; a number is a pause (ms).
+ * `waitForClose`: after the last answer, wait up to this many ms for the server to close.
  */
-export async function rawExchange(port: number, requests: (Buffer | ((sofar: RawReply[]) => Buffer) | number)[], opts: { pipelined?: boolean } = {}): Promise<{ replies: RawReply[]; closed: boolean }> {
+export async function rawExchange(port: number, requests: (Buffer | ((sofar: RawReply[]) => Buffer) | number)[], opts: { pipelined?: boolean; waitForClose?: number } = {}): Promise<{ replies: RawReply[]; closed: boolean }> {
   const net = await import('node:net');
   const sock = net.connect({ host: HOST, port });
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
@@ -121,6 +122,16 @@ export async function rawExchange(port: number, requests: (Buffer | ((sofar: Raw
     const r = await readReply();
     if (!r) break;
     replies.push(r);
+  }
+  // The server closes after its last answer: give that a moment to arrive when asked.
+  if (opts.waitForClose && !closed) {
+    await new Promise<void>((r) => {
+      const timer = setTimeout(r, opts.waitForClose);
+      sock.once('close', () => {
+        clearTimeout(timer);
+        r();
+      });
+    });
   }
   const wasClosed = closed;
   sock.destroy();

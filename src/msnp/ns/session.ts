@@ -4,7 +4,7 @@
 import type { EndpointEvent } from '../../core/events.js';
 import type { Command } from '../wire/command.js';
 import { MsnpSession, ProtocolError } from '../session.js';
-import type { Transport } from '../transport.js';
+import type { Transport } from '../../net/transport.js';
 import { traits, type VersionTraits } from '../versions.js';
 import { newChallenge } from '../challenges.js';
 import { advertised, type NsContext } from './context.js';

@@ -4,7 +4,7 @@
 import type { Chat, ChatEvent, ChatMember } from '../../core/chats.js';
 import type { EndpointEvent, EventReceiver } from '../../core/events.js';
 import { MsnpSession } from '../session.js';
-import type { Transport } from '../transport.js';
+import type { Transport } from '../../net/transport.js';
 import type { Command } from '../wire/command.js';
 import { urlEncode } from '../wire/urlcode.js';
 import { VERSIONS } from '../versions.js';

@@ -11,11 +11,20 @@ export function startCheckpointer(file: string, intervalMs: number, onError: (e:
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { file, intervalMs } });
   worker.unref();
   let exited = false;
-  const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  void exit.then(() => (exited = true));
-  // A worker that fails only means checkpoints wait for the next process to open the file.
-  worker.on('error', onError);
   let stopping: Promise<void> | undefined;
+  let failed = false;
+  const fail = (e: unknown) => {
+    if (failed) return;
+    failed = true;
+    onError(e);
+  };
+  const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  void exit.then(() => {
+    exited = true;
+    // Gone without being asked: the caller must take checkpoints back.
+    if (!stopping) fail(new Error('the checkpoint worker exited'));
+  });
+  worker.on('error', fail);
   return {
     stop: () =>
       (stopping ??= (async () => {

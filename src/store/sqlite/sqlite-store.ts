@@ -387,6 +387,8 @@ export interface SqliteStoreOptions {
    * I/O each). The service sets it; the CLI keeps the automatic ones.
    */
   backgroundCheckpointMs?: number;
+  /** Told when the checkpoint worker fails (checkpoints then run on this connection again). */
+  onCheckpointFailure?: (e: unknown) => void;
 }
 
 /** What SQLite may wait while the store opens (migrations): nothing is being served yet. */
@@ -410,7 +412,13 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
   migrate(db);
   db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? OPEN_BUSY_TIMEOUT_MS}`);
   const deadline = opts.busyDeadlineMs ?? 0;
-  const checkpointer = opts.backgroundCheckpointMs ? startCheckpointer(file, opts.backgroundCheckpointMs) : undefined;
+  // If the worker fails, this connection checkpoints again (the WAL must not grow without end).
+  const checkpointer = opts.backgroundCheckpointMs
+    ? startCheckpointer(file, opts.backgroundCheckpointMs, (e) => {
+        if (db.open) db.pragma('wal_autocheckpoint = 1000');
+        opts.onCheckpointFailure?.(e);
+      })
+    : undefined;
   if (checkpointer) db.pragma('wal_autocheckpoint = 0');
   const onBusy = opts.onBusy;
 

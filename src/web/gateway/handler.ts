@@ -36,13 +36,16 @@ export function gatewayRoutes(router: Router, sessions: GatewaySessions, opts: G
     },
   }));
   router.on('POST', GATEWAY_PATH, async (req) => {
-    if (!rate.take(req.remoteAddress, now())) return refuse(429, 'Too Many Requests', 'too many requests from this address\n');
+    // The address rate counts what costs a new session or probes for one; a live
+    // session's own requests are answered in turn (a refusal would sign its user out).
+    const limited = () => !rate.take(req.remoteAddress, now());
     const q = req.query;
     let s;
     if ((q.get('Action') ?? '').toLowerCase() === 'open') {
       // IP names the server the client meant (the address in XFR NS/XFR SB/RNG, or
       // messenger.hotmail.com): all of them are this service, so Server= decides.
       const kind = (q.get('Server') ?? '').toUpperCase();
+      if (limited()) return refuse(429, 'Too Many Requests', 'too many requests from this address\n');
       if (kind !== 'NS' && kind !== 'SB') return refuse(400, 'Bad Request', 'Server must be NS or SB\n');
       if (req.body.length > opts.maxBody) return refuse(413, 'Payload Too Large', 'request body too large\n');
       s = sessions.open(kind, req.remoteAddress, req.localAddress, req.localPort);
@@ -52,14 +55,14 @@ export function gatewayRoutes(router: Router, sessions: GatewaySessions, opts: G
       // request it could not place (hypothetic.org "HTTP connections"); the clients then
       // drop that connection and sign in again (Pidgin, msn-pecan: any status but 200).
       s = sessions.find(q.get('SessionID') ?? '');
-      if (!s) return refuse(400, 'Bad Request', 'no such session\n');
+      if (!s) return limited() ? refuse(429, 'Too Many Requests', 'too many requests from this address\n') : refuse(400, 'Bad Request', 'no such session\n');
       if (req.body.length > opts.maxBody) {
         // As a command over the size limit closes a TCP connection.
         sessions.drop(s, 'request body over MSNPD_GATEWAY_MAX_BODY');
         return refuse(413, 'Payload Too Large', 'request body too large\n');
       }
     }
-    const a = await sessions.serve(s, req.body, req.connection);
+    const a = await sessions.serve(s, req.body);
     const header = `SessionID=${s.id}; GW-IP=${gatewayHost(req, opts.host)}${a.closed ? '; Session=close' : ''}`;
     return {
       status: 200,
@@ -71,11 +74,14 @@ export function gatewayRoutes(router: Router, sessions: GatewaySessions, opts: G
   });
 }
 
-/** GW-IP: the configured host, else the Host the client used (with its port), else the address it reached. */
+/**
+ * GW-IP: the configured host, else the host the client used, else the address it reached.
+ * Without a port: clients send their next requests to GW-IP on port 80 (client-quirks.md).
+ */
 function gatewayHost(req: WebRequest, configured: string | undefined): string {
   if (configured) return configured;
   const host = req.headers.host?.trim();
-  if (host && HOST_CHARS.test(host)) return host;
+  if (host && HOST_CHARS.test(host)) return host.replace(/:\d+$/, '');
   return req.localAddress.includes(':') ? `[${req.localAddress}]` : req.localAddress;
 }
 

@@ -3,7 +3,7 @@
 // connection when the client stops polling.
 import type { Deadline, DeadlineHeap } from '../../core/deadline-heap.js';
 import type { Logger } from '../../log.js';
-import type { SocketSession } from '../../msnp/tcp.js';
+import type { SocketSession } from '../../net/transport.js';
 import { newSessionId, sameSessionId, sessionIdPrefix } from './session-id.js';
 import { GatewayTransport } from './transport.js';
 
@@ -15,8 +15,7 @@ export interface GatewaySessionsOptions {
   timeoutMs: number;
   /** Longest wait for a request's commands to be handled before answering with what is there. */
   answerWithinMs: number;
-  /** Sessions per address, counted with the MSNP listeners' connections (MSNPD_MAX_CONNECTIONS_PER_IP). */
-  /** The connection counter shared with the TCP listeners (IPv6 counted per prefix: see net/address.ts). */
+  /** Sessions per address, counted with the MSNP listeners' connections (MSNPD_MAX_CONNECTIONS_PER_IP): the connection counter shared with the TCP listeners (IPv6 counted per prefix: see net/address.ts). */
   perIp?: { keyOf(ip: string): string; add(key: string): boolean; remove(key: string): void };
   /** Creates the notification or switchboard session behind a new gateway session (the classes TCP uses). */
   open(kind: ServerKind, transport: GatewayTransport): SocketSession;
@@ -55,8 +54,6 @@ export interface GatewayAnswer {
 export class GatewaySessions {
   /** By the part of the id before the dot (unique). */
   private readonly byPrefix = new Map<string, GatewaySession>();
-  /** The sessions each kept-alive connection has carried. */
-  private readonly byConnection = new WeakMap<object, Set<GatewaySession>>();
   private readonly now: () => number;
 
   constructor(private readonly opts: GatewaySessionsOptions) {
@@ -65,6 +62,12 @@ export class GatewaySessions {
 
   get size(): number {
     return this.byPrefix.size;
+  }
+
+  /** Resolves once every session's last output was collected, or after `ms` (shutdown). */
+  async drained(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.byPrefix.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   }
 
   /** A new session behind `Action=open`; undefined when the address has too many. */
@@ -94,21 +97,12 @@ export class GatewaySessions {
 
   /**
    * Feeds a request's body (after the session's earlier requests) and collects what is queued for the client.
-   * A request also counts as a poll for every other session its connection has carried: COMPAT: msn-pecan
-   * carries the NS and all SB sessions on one connection and polls only the one it last wrote to
-   * (pn_http_server.c), so a user chatting for a minute would otherwise lose the notification session.
+   * Only a request for this session keeps it alive: proxies reuse one upstream connection for
+   * many users, so counting a connection's traffic for every session it ever carried would keep
+   * a vanished user online for as long as a colleague polls (Pidgin 2.4.3 and msn-pecan 0.1.4,
+   * verified, poll each session on its own connection).
    */
-  serve(s: GatewaySession, body: Buffer, connection?: object): Promise<GatewayAnswer> {
-    if (connection) {
-      let carried = this.byConnection.get(connection);
-      if (!carried) this.byConnection.set(connection, (carried = new Set()));
-      carried.add(s);
-      const now = this.now();
-      for (const other of carried) {
-        if (this.byPrefix.get(other.prefix) === other) other.lastSeen = now;
-        else carried.delete(other);
-      }
-    }
+  serve(s: GatewaySession, body: Buffer): Promise<GatewayAnswer> {
     s.inFlight++;
     const answer = s.turn.then(() => this.answer(s, body));
     s.turn = answer.catch(() => undefined);

@@ -2,8 +2,7 @@
 // client's next request collects it; each request's body is fed to the
 // session as if it had arrived on a socket. The NS/SB session on top is the
 // very one TCP clients get: it never learns which transport carries it.
-import type { SocketSession } from '../../msnp/tcp.js';
-import type { Transport } from '../../msnp/transport.js';
+import type { SocketSession, Transport } from '../../net/transport.js';
 
 export class GatewayTransport implements Transport {
   /** COMPAT: the original service reported `ClientPort: 0` to HTTP clients (hypothetic.org "HTTP connections"). */

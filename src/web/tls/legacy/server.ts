@@ -74,7 +74,8 @@ export class LegacyTlsStream extends Duplex {
 
   constructor(
     private readonly conn: LegacyTlsConnection,
-    private readonly socket: net.Socket,
+    /** The raw connection underneath (the web server renews its lifetime). */
+    readonly socket: net.Socket,
     readonly suite: LegacySuite,
   ) {
     super({ allowHalfOpen: false });

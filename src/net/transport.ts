@@ -28,3 +28,9 @@ export interface Transport {
    */
   inputHandled?(): void;
 }
+
+/** What a transport needs from the session it carries: bytes in, and news of its end. */
+export interface SocketSession {
+  receive(chunk: Buffer, now: number): void;
+  transportClosed(): void;
+}

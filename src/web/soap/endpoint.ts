@@ -1,0 +1,78 @@
+// One SOAP endpoint (an .asmx path): parse with limits, authenticate, run the
+// action, wrap its answer in an envelope; every failure becomes the fault
+// clients expect (never a bare 500, never a hang).
+import type { Core } from '../../core/core.js';
+import type { Logger } from '../../log.js';
+import type { WebHandler, WebRequest, WebResponse } from '../router.js';
+import { authenticate, type Principal, type SoapService } from './auth.js';
+import { DEFAULT_SOAP_LIMITS, parseSoap, type SoapLimits, type SoapRequest } from './envelope.js';
+import { SOAP_NS, SoapFault } from './fault.js';
+import type { AccountRate } from './rate.js';
+
+export interface SoapContext {
+  req: WebRequest;
+  soap: SoapRequest;
+  principal: Principal;
+  /** The time of the request (the core's clock). */
+  now: number;
+}
+
+/** An action's answer: the header's and the body's inner XML. */
+export interface SoapAnswer {
+  header?: string;
+  body: string;
+}
+
+export type SoapAction = (ctx: SoapContext) => Promise<SoapAnswer> | SoapAnswer;
+
+export interface SoapEndpoint {
+  /** The service's namespace (`http://www.msn.com/webservices/AddressBook`). */
+  ns: string;
+  service: SoapService;
+  actions: Record<string, SoapAction>;
+  limits?: SoapLimits;
+  /** Requests per account (item 8: rate per token). */
+  rate?: AccountRate;
+}
+
+function xmlResponse(status: number, reason: string, body: string): WebResponse {
+  return { status, reason, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body };
+}
+
+export function soapEnvelope(a: SoapAnswer): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${SOAP_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">` +
+    (a.header ? `<soap:Header>${a.header}</soap:Header>` : '') +
+    `<soap:Body>${a.body}</soap:Body></soap:Envelope>`
+  );
+}
+
+export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandler {
+  return async (req) => {
+    let action = '';
+    // SOAP 1.1 §6.2: a fault goes with HTTP 500; the ASMX services did the same,
+    // and .NET clients (MSNPSharp) raise the fault only from a 500.
+    const fault = (f: SoapFault) => xmlResponse(500, 'Internal Server Error', f.render(ep.ns, `${ep.ns}/${action}`));
+    try {
+      // Tickets are credentials: they travel only over TLS (every client calls these services over HTTPS).
+      if (!req.secure) throw SoapFault.client('This service is only served over HTTPS', 'BadArgument');
+      const soap = parseSoap(req, ep.limits ?? DEFAULT_SOAP_LIMITS);
+      action = soap.action;
+      const run = Object.hasOwn(ep.actions, soap.action) ? ep.actions[soap.action] : undefined;
+      if (!run) throw SoapFault.client(`Server did not recognize the action ${soap.action}`, 'UnknownAction');
+      const principal = authenticate(core, soap, ep.service);
+      if (!principal) throw SoapFault.client('Passport ticket is missing, invalid or expired', 'PassportAuthFail');
+      const now = core.clock.now();
+      if (ep.rate && !ep.rate.take(principal.accountId, now)) throw SoapFault.client('Too many requests; try again later', 'TooManyRequests');
+      const answer = await run({ req, soap, principal, now });
+      return xmlResponse(200, 'OK', soapEnvelope(answer));
+    } catch (e) {
+      if (e instanceof SoapFault) {
+        log.info({ path: req.path, action, remote: req.remoteAddress, fault: e.errorCode }, 'SOAP fault');
+        return fault(e);
+      }
+      log.error({ err: e, path: req.path, action }, 'SOAP action failed');
+      return fault(new SoapFault('soap:Server', 'Internal error', 'InternalError'));
+    }
+  };
+}

@@ -1,0 +1,132 @@
+// Reading a SOAP request: limits first (size, nesting, no DTD), then a
+// well-formedness check, then a tree by local names (whatever prefixes the
+// client chose: Pidgin writes `soap:`, WLM `soap:` or none, MSNPSharp
+// declares default namespaces), and the action named by the SOAPAction
+// header and the body's element.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { hasDtd } from '../../core/client-xml.js';
+import type { WebRequest } from '../router.js';
+import { SoapFault } from './fault.js';
+
+export interface SoapLimits {
+  /** Bytes of request body (the captured requests are at most 5.2 KiB). */
+  maxBody: number;
+  /** Nesting of elements (the deepest captured request nests 9). */
+  maxDepth: number;
+}
+
+export const DEFAULT_SOAP_LIMITS: SoapLimits = { maxBody: 64 * 1024, maxDepth: 32 };
+
+export type XmlNode = Record<string, unknown>;
+
+export interface SoapRequest {
+  /** The action's name (`ABFindAll`), from the body element. */
+  action: string;
+  /** `soap:Header` (empty when absent). */
+  header: XmlNode;
+  /** The action element inside `soap:Body`. */
+  body: XmlNode;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  // Only the five predefined entities and character references: there is never a DTD.
+  processEntities: true,
+  ignoreDeclaration: true,
+});
+
+/**
+ * Deepest element nesting, counted over the raw text in one linear pass (so
+ * that a deep document is refused before any parser walks it).
+ */
+export function nestingDepth(text: string): number {
+  // Comments, declarations and processing instructions (`<!`, `<?`) open nothing.
+  const tag = /<(?![!?])(\/?)[^<>]*?(\/?)>/g;
+  let depth = 0;
+  let max = 0;
+  let m: RegExpExecArray | null;
+  while ((m = tag.exec(text))) {
+    if (m[1] === '/') depth--;
+    else if (m[2] !== '/') max = Math.max(max, ++depth);
+  }
+  return max;
+}
+
+export function children(n: unknown, name: string): unknown[] {
+  if (!n || typeof n !== 'object') return [];
+  const v = (n as XmlNode)[name];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+export function child(n: unknown, ...path: string[]): unknown {
+  let cur: unknown = n;
+  for (const p of path) cur = children(cur, p)[0];
+  return cur;
+}
+
+/** An element's text (undefined when the element is absent). */
+export function textOf(n: unknown): string | undefined {
+  if (n === undefined || n === null) return undefined;
+  if (typeof n === 'string' || typeof n === 'number' || typeof n === 'boolean') return String(n);
+  const t = (n as XmlNode)['#text'];
+  return t === undefined ? '' : String(t);
+}
+
+/** `true`/`1` as the xsd:boolean they are. */
+export function boolOf(n: unknown): boolean {
+  const t = textOf(n)?.trim();
+  return t === 'true' || t === '1';
+}
+
+/** The element names of a node, without attributes and text. */
+function elementNames(n: unknown): string[] {
+  if (!n || typeof n !== 'object') return [];
+  return Object.keys(n).filter((k) => !k.startsWith('@') && k !== '#text');
+}
+
+/**
+ * The action a SOAPAction header names: its last path segment, quotes
+ * stripped (MSNPSharp quotes it, Pidgin does not). SOAP 1.2 carries it as the
+ * content type's `action` parameter.
+ */
+export function headerAction(req: WebRequest): string | undefined {
+  const raw = req.headers['soapaction'] ?? /;\s*action="?([^";]*)"?/i.exec(req.headers['content-type'] ?? '')?.[1];
+  if (raw === undefined) return undefined;
+  const v = raw.trim().replace(/^"|"$/g, '').trim();
+  if (v === '') return undefined;
+  return v.slice(v.lastIndexOf('/') + 1);
+}
+
+/** The request as a SoapRequest, or the fault to answer. */
+export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIMITS): SoapRequest {
+  if (req.body.length > limits.maxBody) throw SoapFault.client(`Request body larger than ${limits.maxBody} bytes`, 'BadArgument');
+  const text = req.body.toString('utf8');
+  if (hasDtd(text)) throw SoapFault.client('Document type declarations are not accepted', 'BadArgument');
+  if (nestingDepth(text) > limits.maxDepth) throw SoapFault.client(`Elements nested deeper than ${limits.maxDepth}`, 'BadArgument');
+  // Without a DTD only the five predefined entities and character references exist.
+  if (/&(?!(?:lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});)/.test(text)) throw SoapFault.client('Undefined entity reference', 'BadArgument');
+  if (text.trim() === '' || XMLValidator.validate(text) !== true) throw SoapFault.client('The request is not well-formed XML', 'BadArgument');
+  let doc: unknown;
+  try {
+    doc = parser.parse(text);
+  } catch {
+    throw SoapFault.client('The request is not well-formed XML', 'BadArgument');
+  }
+  const env = child(doc, 'Envelope');
+  const body = child(env, 'Body');
+  if (!env || typeof env !== 'object' || !body || typeof body !== 'object') throw SoapFault.client('No SOAP envelope with a body', 'BadArgument');
+  const names = elementNames(body);
+  if (names.length !== 1) throw SoapFault.client('The SOAP body must hold exactly one element', 'BadArgument');
+  const action = names[0]!;
+  const named = headerAction(req);
+  if (named !== undefined && named !== action) {
+    throw SoapFault.client(`SOAPAction ${named} does not match the body element ${action}`, 'BadArgument');
+  }
+  const header = child(env, 'Header');
+  return { action, header: header && typeof header === 'object' ? (header as XmlNode) : {}, body: (child(body, action) ?? {}) as XmlNode };
+}

@@ -1,0 +1,26 @@
+// The SOAP web services' routes: the address book and the sharing service.
+import type { Core } from '../../core/core.js';
+import type { Logger } from '../../log.js';
+import type { Router } from '../router.js';
+import { abServiceActions } from './abservice.js';
+import { ChangeClock } from './change-clock.js';
+import { soapHandler } from './endpoint.js';
+import { AB_NS } from './service-header.js';
+import { sharingActions } from './sharing.js';
+import { AccountRate } from './rate.js';
+
+export interface SoapRate {
+  /** Requests per second per account (0: no limit). */
+  rate: number;
+  burst: number;
+}
+
+export function soapRoutes(router: Router, core: Core, log: Logger, limit: SoapRate): void {
+  const clock = new ChangeClock(() => core.clock.now());
+  // One bucket per account across both services.
+  const rate = new AccountRate(limit.rate, limit.burst);
+  const ab = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: abServiceActions(core, clock) });
+  const sharing = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: sharingActions(core, clock) });
+  router.on('POST', '/abservice/abservice.asmx', ab);
+  router.on('POST', '/abservice/SharingService.asmx', sharing);
+}

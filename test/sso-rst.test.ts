@@ -18,6 +18,7 @@ import { httpRequest, httpsRequest } from './helpers/https.js';
 import { code } from './helpers/ns.js';
 import { runCli, spawnServer, startTestServer, tempDir, testEnv, type TestServer } from './helpers/server.js';
 import { signInWithTicket } from './helpers/tickets.js';
+import { capturedRequests, faultOf, replay as replaySoap } from './helpers/soap.js';
 
 interface Captured {
   client: string;
@@ -202,6 +203,23 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
     }
     const web = got.find((g) => g.address === SERVICE.messengerWeb)!;
     assert.equal((await signInWithTicket(t.ns, c.user, web.token!, 12)).args[1], 'OK');
+  });
+
+  test('the address book and sharing services take the contacts token of that account, not another service\'s', async () => {
+    const soap = capturedRequests();
+    for (const client of ['msnpsharp-3.2.1', 'pidgin-2.11'] as const) {
+      const c = CAPTURED.find((x) => x.client === client)!;
+      const got = tokensOf((await replay(t, c)).body);
+      const token = (address: string) => got.find((g) => g.address === address)!.token!;
+      for (const r of [soap.find((x) => x.client === client && x.path.endsWith('SharingService.asmx'))!, soap.find((x) => x.client === client && x.path.endsWith('abservice.asmx'))!]) {
+        const ok = await replaySoap(t, r, token(SERVICE.contacts));
+        assert.equal(ok.status, 200, `${client} ${r.path} with the contacts token: ${ok.body.toString().slice(0, 300)}`);
+        for (const other of [SERVICE.messengerClear, client === 'pidgin-2.11' ? 'storage.live.com' : SERVICE.storage, SERVICE.messengerSecure]) {
+          const no = await replaySoap(t, r, token(other));
+          assert.equal(faultOf(no)?.errorcode, 'PassportAuthFail', `${client} ${r.path} with the ${other} token`);
+        }
+      }
+    }
   });
 
   test('RST2 answers follow ws-trust.xsd element order; the SOAP 1.2 envelope parses', async () => {

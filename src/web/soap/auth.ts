@@ -1,7 +1,7 @@
 // Who a SOAP request speaks for. Every SOAP service authenticates here, once:
-// today with the Passport ticket an RST.srf/login2.srf sign-in issued (read,
-// never burnt: it stays valid for web use until it expires); the per-service
-// tokens of RST2/SSO plug in at this one place.
+// with the service token RST.srf/RST2.srf issued for that service, or a
+// Passport ticket (read, never burnt: it stays valid for web use until it
+// expires).
 import type { Core } from '../../core/core.js';
 import { child, textOf, type SoapRequest } from './envelope.js';
 
@@ -26,10 +26,14 @@ export function ticketToken(soap: SoapRequest): string | undefined {
   return undefined;
 }
 
-/** The account the request may act for, or undefined (no, unknown or expired ticket). */
-export function authenticate(core: Core, soap: SoapRequest, service: SoapService): Principal | undefined {
-  void service; // per-service tokens (RST2) are checked here once they exist
+/**
+ * The account the request may act for, or undefined (no, unknown or expired
+ * token): the service token RST/RST2 issued for this service (what WLM and
+ * MSNPSharp present), else a Passport ticket (messenger.msn.com, login2.srf),
+ * valid for web use until it expires (docs/decisions.md "MSNP13-18: SSO").
+ */
+export async function authenticate(core: Core, soap: SoapRequest, service: SoapService): Promise<Principal | undefined> {
   const token = ticketToken(soap);
   if (!token) return undefined;
-  return core.tickets.verify(token);
+  return (await core.serviceTokens.check(token, service)) ?? core.tickets.verify(token);
 }

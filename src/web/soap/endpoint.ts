@@ -60,7 +60,7 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
       action = soap.action;
       const run = Object.hasOwn(ep.actions, soap.action) ? ep.actions[soap.action] : undefined;
       if (!run) throw SoapFault.client(`Server did not recognize the action ${soap.action}`, 'UnknownAction');
-      const principal = authenticate(core, soap, ep.service);
+      const principal = await authenticate(core, soap, ep.service);
       if (!principal) throw SoapFault.client('Passport ticket is missing, invalid or expired', 'PassportAuthFail');
       const now = core.clock.now();
       if (ep.rate && !ep.rate.take(principal.accountId, now)) throw SoapFault.client('Too many requests; try again later', 'TooManyRequests');

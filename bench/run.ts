@@ -16,6 +16,7 @@ import { compareHandshakes, legacyHandshake, modernHandshake } from './handshake
 import { helloFloodScenario } from './tls-flood.js';
 import { gatewayRelayScenario } from './gateway.js';
 import { abFindAllScenario } from './soap.js';
+import { ssoSignInScenario } from './sso.js';
 import { stallScenario } from './stall.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
@@ -28,7 +29,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall', 'login,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall')
+  .option('--scenarios <list>', 'comma-separated: login,sso,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall', 'login,sso,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -122,6 +123,17 @@ async function main() {
       rows.push({ scenario: 'login TWN', metric: 'logins/s (scrypt per login)', msnpd: mt.perSecond, baseline: bt.perSecond, ratio: mt.perSecond / bt.perSecond, target: '' });
       rows.push({ scenario: 'login TWN', metric: 'p50 latency ms', msnpd: mt.latencyMs.p50, baseline: bt.latencyMs.p50, target: '' });
       rows.push({ scenario: 'login TWN', metric: 'p99 latency ms', msnpd: mt.latencyMs.p99, baseline: bt.latencyMs.p99, target: '' });
+    }
+    if (scenarios.has('sso')) {
+      const nt = num('twnLogins');
+      log(`sso: ${nt} RST2.srf sign-ins at once (MSNPSharp 3.2.1's request, seven stored tokens each)`);
+      const m = await ssoSignInScenario(msnpdHttps, fs.readFileSync(tls.caPath!), nt, slowAccount);
+      results.sso = { msnpd: m };
+      // The reference is msnpd's own login2.srf sign-in (same password check), when the login scenario ran.
+      const twn = (results.loginTwn as { msnpd: { perSecond: number } } | undefined)?.msnpd.perSecond;
+      rows.push({ scenario: 'sso RST2', metric: 'sign-ins/s (scrypt per sign-in)', msnpd: m.perSecond, baseline: twn, ratio: twn ? m.perSecond / twn : undefined, target: 'vs msnpd login TWN' });
+      rows.push({ scenario: 'sso RST2', metric: 'p50 latency ms', msnpd: m.latencyMs.p50, target: '' });
+      rows.push({ scenario: 'sso RST2', metric: 'p99 latency ms', msnpd: m.latencyMs.p99, target: '' });
     }
     if (scenarios.has('relay')) {
       const p = num('pairs');

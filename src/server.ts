@@ -191,7 +191,6 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
   const timer = setInterval(() => {
     const now = core.clock.now();
     core.sweep();
-    gateway?.sweep(now);
     if (!polling && now - lastAdminPoll >= config.adminPollInterval * 1000) {
       lastAdminPoll = now;
       polling = true;

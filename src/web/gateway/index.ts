@@ -34,13 +34,4 @@ export class HttpGateway {
   routes(router: Router): void {
     gatewayRoutes(router, this.sessions, { host: this.config.gatewayHost, maxBody: this.config.gatewayMaxBody, rate: this.rate, now: this.now });
   }
-
-  private lastRateSweep = 0;
-
-  /** Forgets idle request-rate buckets now and then (sessions expire through core.timers). */
-  sweep(now: number): void {
-    if (now - this.lastRateSweep < 10_000) return;
-    this.lastRateSweep = now;
-    this.rate.sweep(now);
-  }
 }

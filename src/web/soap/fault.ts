@@ -14,12 +14,14 @@ export class SoapFault extends Error {
     message: string,
     /** `detail/errorcode`, e.g. `ABDoesNotExist`. */
     readonly errorCode: string,
+    /** Further `detail` children (escaped XML), e.g. `additionalDetails/conflictObjectId`. */
+    readonly extraDetail = '',
   ) {
     super(message);
   }
 
-  static client(message: string, errorCode: string): SoapFault {
-    return new SoapFault('soap:Client', message, errorCode);
+  static client(message: string, errorCode: string, extraDetail = ''): SoapFault {
+    return new SoapFault('soap:Client', message, errorCode, extraDetail);
   }
 
   /** The whole response document; `ns` is the service's namespace, `actor` the action's URI. */
@@ -28,7 +30,7 @@ export class SoapFault extends Error {
       `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${SOAP_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">` +
       `<soap:Body><soap:Fault><faultcode>${this.code}</faultcode><faultstring>${esc(this.message)}</faultstring><faultactor>${esc(actor)}</faultactor>` +
       `<detail><errorcode xmlns="${ns}">${esc(this.errorCode)}</errorcode><errorstring xmlns="${ns}">${esc(this.message)}</errorstring>` +
-      `<machineName xmlns="${ns}">msnpd</machineName></detail></soap:Fault></soap:Body></soap:Envelope>`
+      `<machineName xmlns="${ns}">msnpd</machineName>${this.extraDetail}</detail></soap:Fault></soap:Body></soap:Envelope>`
     );
   }
 }

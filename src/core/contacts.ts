@@ -102,8 +102,13 @@ export class ContactService {
     const bit = LIST_BITS[list];
     let couldSee = false;
     let contactId = 0;
+    // The owner as read in the transaction: over SOAP the owner need not be signed in (no cached list to peek at).
+    let ownerEmail = '';
+    let ownerName = '';
     const result = await this.mutate([ownerId], async (tx, touched) => {
       const owner = await this.mustRead(tx, ownerId);
+      ownerEmail = owner.email;
+      ownerName = owner.friendlyName;
       const account = await tx.getAccountByEmail(email);
       if (!account) throw new CoreError('no-such-user', email);
       contactId = account.id;
@@ -143,7 +148,7 @@ export class ContactService {
     });
     if ('rlVersion' in result && result.rlVersion !== undefined) {
       this.bus.toAccount(contactId, {
-        type: 'reverse-list', op: 'add', email: this.lists.peek(ownerId)?.email ?? '', friendlyName: this.presence.get(ownerId)?.friendlyName ?? this.lists.peek(ownerId)?.friendlyName ?? '',
+        type: 'reverse-list', op: 'add', email: ownerEmail, friendlyName: this.presence.get(ownerId)?.friendlyName ?? ownerName,
         version: result.rlVersion,
       });
     }
@@ -163,8 +168,10 @@ export class ContactService {
     let couldSee = false;
     let contactId = 0;
     let rlVersion: number | undefined;
+    let ownerEmail = '';
     const result = await this.mutate([ownerId], async (tx, touched) => {
       const owner = await this.mustRead(tx, ownerId);
+      ownerEmail = owner.email;
       const entry = owner.byEmail(email);
       if (!entry || !(entry.lists & bit)) throw new CoreError('not-on-list', email);
       contactId = entry.contactId;
@@ -191,7 +198,7 @@ export class ContactService {
     });
     if (rlVersion !== undefined) {
       this.bus.toAccount(contactId, {
-        type: 'reverse-list', op: 'remove', email: this.lists.peek(ownerId)?.email ?? '', friendlyName: '', version: rlVersion,
+        type: 'reverse-list', op: 'remove', email: ownerEmail, friendlyName: '', version: rlVersion,
       });
     }
     this.afterChange(ownerId, contactId, list, couldSee);

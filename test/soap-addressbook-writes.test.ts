@@ -135,6 +135,13 @@ describe('address book and memberships: writes over SOAP', () => {
     // The owner is not signed in over MSNP: the notice still names them.
     const rl = await b7.conn.waitFor((r) => r.verb === 'ADD' && r.args[1] === 'RL');
     assert.equal(rl.args[3], a!, rl.line);
+    // The read side shows it too: the captured ABFindContactsPaged and FindMembership of MSNPSharp.
+    const reads = capturedRequests().filter((r) => r.client === 'msnpsharp-3.2.1');
+    const paged = parseTree(body(await replay(t, reads.find((r) => r.soapaction.includes('ABFindContactsPaged'))!, ticket)));
+    const names = all(paged, 'soap:Envelope/soap:Body/ABFindContactsPagedResponse/ABFindContactsPagedResult/Contacts/Contact').map((c) => text(c, 'contactInfo/passportName'));
+    assert.ok(names.includes(b!), names.join(' '));
+    const fm = body(await replay(t, reads.find((r) => r.soapaction.includes('FindMembership'))!, ticket));
+    assert.match(fm, new RegExp(`<MemberRole>Allow</MemberRole><Members><Member xsi:type="PassportMember"><MembershipId>${await idOf(b!)}</MembershipId>`));
     const a12 = await t.login(a!, 12, { sync: false });
     const syn = await a12.sync(0);
     const lst = syn.lines.find((l) => l.verb === 'LST' && l.args.includes(`N=${b}`));

@@ -237,6 +237,22 @@ export function abWriteActions(core: Core): Record<string, SoapAction> {
     },
 
     /**
+     * The owner's "dynamic item" (the profile-change notification contacts
+     * subscribe to): msnpd keeps none, the notice comes from the notification
+     * server. Acknowledged, because MSNPSharp 3.2.1 reports a failed
+     * UpdateDynamicItem to the application ("You don't receive any contact
+     * updates") and then tries AddDynamicItem (captures, lines 43-51).
+     */
+    UpdateDynamicItem(ctx) {
+      checkAbId(ctx.soap.body);
+      return answer(ctx, 'UpdateDynamicItem');
+    },
+    AddDynamicItem(ctx) {
+      checkAbId(ctx.soap.body);
+      return answer(ctx, 'AddDynamicItem');
+    },
+
+    /**
      * Every account has its book from the start; ABAdd (MSNPSharp calls it
      * after an ABDoesNotExist fault, then fetches again) answers with that
      * book's id, for the owner's own address only.

@@ -202,6 +202,22 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
       const psm = '<Data><PSM>hello world</PSM><CurrentMedia></CurrentMedia><MachineGuid>{F52973B6-C926-4BAD-9BA8-7C1E840E4AB0}</MachineGuid></Data>';
       await conn.request('UUX', [], psm);
       assert.equal((await p12.conn.expect('UBX', 5000, (r) => r.args[0] === a.user)).payload!.toString('utf8'), psm);
+      // Switchboards: MSNP15's XFR and RNG carry the auth domain and the direct-connect flag.
+      assert.match((await conn.request('XFR', ['SB'])).line, /^XFR \d+ SB [\d.]+:\d+ CKI \S+ U messenger\.msn\.com 1$/);
+      const sb = await p12.openChat();
+      await sb.call(a.user);
+      const rng = await conn.expect('RNG');
+      assert.match(rng.line, new RegExp(`^RNG \\d+ [\\d.]+:\\d+ CKI \\S+ p12@example\\.com P12 U messenger\\.hotmail\\.com 1$`));
+      const sb15 = await MsnpConnection.connect(HOST, t.sb);
+      try {
+        const joined = await sb15.request('ANS', [a.user, rng.args[3]!, rng.args[0]!]);
+        assert.equal(joined.verb, 'IRO');
+        sb.send('MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nhi from 7.5');
+        assert.match((await sb15.expect('MSG')).payload!.toString('utf8'), /hi from 7\.5$/);
+      } finally {
+        sb15.destroy();
+        sb.leave();
+      }
       // Status changes from the older clients, seen on MSNP15 with network ids.
       await p12.conn.request('CHG', ['AWY', '0']);
       assert.equal((await conn.expect('NLN', 5000, (r) => r.args[1] === 'p12@example.com')).line, 'NLN AWY p12@example.com 1 P12 0 0');

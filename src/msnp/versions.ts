@@ -61,6 +61,9 @@ export interface VersionTraits {
   presenceNetworkId: boolean;
   /** `FLN email 1 0`: a trailing capabilities `0` (MSNP14-15, flows.md §5.1). */
   flnCaps: boolean;
+  /** `XFR … SB`/`RNG` end with `U messenger.msn.com` (MSNP13+) and the direct-connect flag `1` (MSNP14+): versions.md. */
+  sbAuthDomain: boolean;
+  sbDirectFlag: boolean;
   /** `0` in ILN/NLN when there is no MSNObject, instead of nothing (MSNP13+). */
   msnObjectZero: boolean;
   /** `GCF 0` with the policies is pushed before the `USR … S` challenge (MSNP13+, flows.md §4.1). */
@@ -99,6 +102,8 @@ function traitsFor(version: number): VersionTraits {
     flnCaps: version >= 14,
     gcfPolicies: version >= 13,
     msnObjectZero: version >= 13,
+    sbAuthDomain: version >= 13,
+    sbDirectFlag: version >= 14,
     experimental: version >= 13,
   };
 }

@@ -1,7 +1,6 @@
 // The policies document pushed as `GCF 0 <len>` before the USR challenge
 // (MSNP13+, flows.md §4.1): nothing blocked. The checksum is the upper-case
-// MD5 of the policy's body (flows.md §4.1; **uncertain** whether the real
-// service hashed the body or the whole element: no client checks it).
+// MD5 of the policy's body: that gives flows.md's value for this policy.
 import { createHash } from 'node:crypto';
 
 const SHIELDS_BODY = '<config><shield><cli maj="7" min="0" minbld="0" maxbld="9999" deny=" " /></shield><block></block></config>';

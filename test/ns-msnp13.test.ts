@@ -265,6 +265,27 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     }
   });
 
+  test('a contact the SOAP service added: the ADL that follows brings its presence', async () => {
+    const [, b] = RST2 as [Captured, Captured];
+    await t.user('soap12@example.com', 'secret', 'Soap12');
+    const bId = (await t.server.core.accounts.get(b.user))!.id;
+    const other = await t.login('soap12@example.com', 12);
+    const conn = await msnp15(t, b, '<ml l="1"/>');
+    try {
+      await quietRaw(conn);
+      // What ABContactAdd and AddMember(Allow) do to the core's lists.
+      await t.server.core.contacts.add(bId, 'FL', 'soap12@example.com');
+      await t.server.core.contacts.add(bId, 'AL', 'soap12@example.com');
+      assert.deepEqual((await quietRaw(conn)).filter((l) => l.startsWith('NLN')), [], 'nothing before the ADL');
+      assert.equal((await conn.request('ADL', [], '<ml><d n="example.com"><c n="soap12" l="3" t="1"/></d></ml>')).args[1], 'OK');
+      const lines = await quietRaw(conn);
+      assert.ok(lines.some((l) => /^NLN NLN soap12@example\.com 1 Soap12 \d+ 0$/.test(l)), lines.join('\n'));
+    } finally {
+      conn.destroy();
+      other.close();
+    }
+  });
+
   const BAD: [string, string, number][] = [
     ['not XML', '<ml><d n="example.com"><c n="x" l="1" t="1"/></ml>', 241],
     ['a domain without contacts', '<ml><d n="example.com"></d></ml>', 240],

@@ -45,12 +45,7 @@ export const ADL = signedIn('ADL', [13, NEWEST], 2, async (s, cmd, t) => {
       for (const list of CLIENT_LISTS) {
         if (!(e.lists & LIST_BITS[list])) continue;
         try {
-          const r = await contacts.add(account.id, list, e.email);
-          // A new forward contact who is online: its presence at once (flows.md §4.1).
-          if (r.presence && s.initialStatusSent) {
-            s.send(nln(s.v, r.presence));
-            s.sendPersonal(r.presence.email, r.presence.personal);
-          }
+          await contacts.add(account.id, list, e.email);
         } catch (err) {
           if (!(err instanceof CoreError)) throw err;
           if (err.kind === 'already-on-list') continue;
@@ -59,11 +54,24 @@ export const ADL = signedIn('ADL', [13, NEWEST], 2, async (s, cmd, t) => {
           throw new ProtocolError(241, true);
         }
       }
+      // A forward contact who is online: its presence at once (flows.md §4.1),
+      // also when the SOAP service put it on the list before this ADL.
+      if (e.lists & LIST_BITS.FL && s.initialStatusSent) sendPresenceOf(s, account.id, e.email);
     }
   }
   s.synced = true;
   s.send(`ADL ${t} OK`);
 });
+
+function sendPresenceOf(s: NsSession, ownerId: number, email: string): void {
+  const core = s.ctx.core;
+  const contact = core.lists.peek(ownerId)?.byEmail(email);
+  if (!contact || !core.presence.isVisibleTo(contact.contactId, ownerId)) return;
+  const p = core.presence.entryOf(contact.contactId);
+  if (!p) return;
+  s.send(nln(s.v, p));
+  s.sendPersonal(p.email, p.personal);
+}
 
 export const RML = signedIn('RML', [13, NEWEST], 2, async (s, cmd, t) => {
   const { entries } = entriesOf(s, cmd.payload, 'RML');

@@ -7,50 +7,15 @@
 // off: VER as before.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MsnpConnection } from '../src/client/connection.js';
 import { computeSsoResponse } from '../src/core/sso-response.js';
-import { httpsRequest } from './helpers/https.js';
 import { code, quiet } from './helpers/ns.js';
 import { HOST, startTestServer, type TestServer } from './helpers/server.js';
+import { MSNPSHARP_RST2, ssoToken, type CapturedRst } from './helpers/sso.js';
 import { ticketFor } from './helpers/tickets.js';
 
-interface Captured {
-  client: string;
-  user: string;
-  password: string;
-  path: string;
-  'content-type': string;
-  body: string;
-}
-
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/sso/rst-requests.jsonl');
-const CAPTURED: Captured[] = fs
-  .readFileSync(FIXTURES, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Captured);
-/** MSNPSharp 3.2.1's RST2.srf requests: user3101 and user3102. */
-const RST2 = CAPTURED.filter((c) => c.client === 'msnpsharp-3.2.1' && c.path === '/RST2.srf').filter((c, i, all) => all.findIndex((x) => x.user === c.user) === i);
-
-/** The messengerclear.live.com ticket and proof key of an RST2 answer to a captured request. */
-async function ssoToken(t: TestServer, c: Captured): Promise<{ ticket: string; secret: Buffer }> {
-  const r = await httpsRequest(t.server.ports.https!, {
-    host: 'login.live.com', method: 'POST', path: c.path, headers: { 'Content-Type': c['content-type'] }, body: c.body,
-  });
-  const body = r.body.toString('utf8');
-  for (const m of body.matchAll(/<wst:RequestSecurityTokenResponse>(.*?)<\/wst:RequestSecurityTokenResponse>/g)) {
-    const x = m[1]!;
-    if (/<wsa:Address>([^<]*)<\/wsa:Address>/.exec(x)?.[1] !== 'messengerclear.live.com') continue;
-    return {
-      ticket: /<wsse:BinarySecurityToken [^>]*>([^<]*)</.exec(x)![1]!.replace(/&amp;/g, '&'),
-      secret: Buffer.from(/<wst:BinarySecret>([^<]*)</.exec(x)![1]!, 'base64'),
-    };
-  }
-  throw new Error(`no messengerclear.live.com token in ${body.slice(0, 300)}`);
-}
+type Captured = CapturedRst;
+const RST2 = MSNPSHARP_RST2;
 
 const CVR = ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', '8.5.1288.816', 'msmsgs'];
 

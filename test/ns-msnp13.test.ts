@@ -251,6 +251,27 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     }
   });
 
+  test('a contact whose account is deleted: RML 0 per list it was on', async () => {
+    const [, b] = RST2 as [Captured, Captured];
+    await t.user('doomed15@example.com', 'secret', 'Doomed');
+    const conn = await msnp15(t, b, '<ml l="1"/>');
+    try {
+      await conn.request('ADL', [], '<ml><d n="example.com"><c n="doomed15" l="3" t="1"/></d></ml>');
+      await quietRaw(conn);
+      await t.server.core.accounts.remove('doomed15@example.com');
+      await t.server.core.pollAdminFeed();
+      conn.sendLine(['PNG']);
+      await conn.expect('QNG');
+      const rml = conn.take((r) => r.verb === 'RML').map((r) => `${r.line} ${r.payload!.toString('utf8')}`).sort();
+      assert.deepEqual(rml, [
+        'RML 0 61 <ml><d n="example.com"><c n="doomed15" t="1" l="1"/></d></ml>',
+        'RML 0 61 <ml><d n="example.com"><c n="doomed15" t="1" l="2"/></d></ml>',
+      ]);
+    } finally {
+      conn.destroy();
+    }
+  });
+
   const BAD: [string, string, number][] = [
     ['not XML', '<ml><d n="example.com"><c n="x" l="1" t="1"/></ml>', 241],
     ['a domain without contacts', '<ml><d n="example.com"></d></ml>', 240],

@@ -7,6 +7,7 @@
 // off: VER as before.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { MsnpConnection } from '../src/client/connection.js';
 import { computeSsoResponse } from '../src/core/sso-response.js';
 import { code, quiet } from './helpers/ns.js';
@@ -15,6 +16,8 @@ import { MSNPSHARP_RST2, ssoToken, type CapturedRst } from './helpers/sso.js';
 import { ticketFor } from './helpers/tickets.js';
 
 type Captured = CapturedRst;
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const RST2 = MSNPSHARP_RST2;
 
 const CVR = ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', '8.5.1288.816', 'msmsgs'];
@@ -297,6 +300,40 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
       }
     });
   }
+
+  test(`mutated ADL and RML documents: OK, a defined error, or 240/241 and close; never anything else (seed ${SEED}, FUZZ_SEED replays)`, async () => {
+    const c = RST2[1]!;
+    await t.user('fuzzed@example.com', 'secret');
+    const valid = ['<ml><d n="example.com"><c n="fuzzed" l="3" t="1"/></d></ml>', '<ml l="1"><d n="example.com"><c n="fuzzed" l="1" t="1"/><c n="user3101" l="2" t="1"/></d></ml>'];
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 3 }), ins: fc.array(fc.constantFrom('<', '>', '/', '"', '=', ' ', 'd', 'c', 'n', 'l', 't', '1', '8', '&', '@', 'ml', '\u00e9', '!'), { maxLength: 4 }).map((a) => a.join('')) });
+    let conn: MsnpConnection | undefined;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...valid), fc.array(edit, { maxLength: 4 }), fc.constantFrom('ADL', 'RML'), async (doc, edits, verb) => {
+          for (const e of edits) {
+            const at = e.at % (doc.length + 1);
+            doc = doc.slice(0, at) + e.ins + doc.slice(at + e.del);
+          }
+          if (!conn) conn = await msnp15(t, c, '<ml l="1"/>');
+          const tr = conn.send(verb, [], doc);
+          const r = await conn.waitFor((x) => x.args[0] === String(tr) || /^\d{3}$/.test(x.verb), 5000);
+          const closing = r.verb === '240' || r.verb === '241';
+          const fine = r.line === `${verb} ${tr} OK` || r.line === `208 ${tr}` || r.line === `204 ${tr} 0` || r.line === `241 ${tr} 0` || r.line === `240 ${tr}`;
+          assert.ok(fine, `${r.line} for ${verb} ${doc}`);
+          if (closing) {
+            await conn.closedByPeer();
+            conn.destroy();
+            conn = undefined;
+          } else conn.take();
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    } finally {
+      conn?.destroy();
+    }
+    // The server is fine: a fresh sign-in and an ADL work.
+    (await msnp15(t, c, '<ml l="1"/>')).destroy();
+  });
 
   test('a bad entry in the initial ADL is dropped, not an error', async () => {
     const conn = await msnp15(t, RST2[1]!, '<ml l="1"><d n="example.com"><c n="user3101" l="11" t="1"/></d><d n="yahoo.com"><c n="y" l="1" t="32"/></d></ml>');

@@ -341,6 +341,24 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
   });
 });
 
+describe('MSNP13-15 on a dispatch-only listener', () => {
+  test('USR SSO I and USR TWN I get XFR NS host:port U D (flows.md §4.1, §5.1)', async () => {
+    const t = await startTestServer({ MSNPD_EXPERIMENTAL_MSNP13: 'on', MSNPD_DISPATCH: 'redirect' });
+    try {
+      for (const [v, pkg] of [[15, 'SSO'], [13, 'TWN']] as const) {
+        const conn = await MsnpConnection.connect(HOST, t.ns);
+        await conn.request('VER', [`MSNP${v}`, 'CVR0']);
+        const r = await conn.request('USR', [pkg, 'I', 'someone@example.com']);
+        assert.equal(r.line, `XFR ${r.args[0]} NS ${HOST}:${t.server.ports.notify} U D`);
+        await conn.closedByPeer();
+        conn.destroy();
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('MSNP13-15 off by default', () => {
   let t: TestServer;
   before(async () => {

@@ -61,6 +61,8 @@ export interface VersionTraits {
   presenceNetworkId: boolean;
   /** `FLN email 1 0`: a trailing capabilities `0` (MSNP14-15, flows.md §5.1). */
   flnCaps: boolean;
+  /** `XFR t NS host:port U D` on a dispatch-only listener (MSNP13+, flows.md §4.1, §5.1). */
+  xfrNsUD: boolean;
   /** `XFR … SB`/`RNG` end with `U messenger.msn.com` (MSNP13+) and the direct-connect flag `1` (MSNP14+): versions.md. */
   sbAuthDomain: boolean;
   sbDirectFlag: boolean;
@@ -102,6 +104,7 @@ function traitsFor(version: number): VersionTraits {
     flnCaps: version >= 14,
     gcfPolicies: version >= 13,
     msnObjectZero: version >= 13,
+    xfrNsUD: version >= 13,
     sbAuthDomain: version >= 13,
     sbDirectFlag: version >= 14,
     experimental: version >= 13,

@@ -96,7 +96,8 @@ function redirect(s: NsSession, t: number): void {
   const ns = advertised(s.ctx, s.transport.localAddress, s.ctx.notifyPort());
   const here = advertised(s.ctx, s.transport.localAddress, s.transport.localPort);
   // COMPAT: MSN Messenger 1.0 needs the trailing 0 on MSNP2 too (pinkegobox notes; docs/decisions.md).
-  s.send(s.v.xfrNsCurrentServer ? `XFR ${t} NS ${ns} 0 ${here}` : `XFR ${t} NS ${ns} 0`);
+  if (s.v.xfrNsUD) s.send(`XFR ${t} NS ${ns} U D`);
+  else s.send(s.v.xfrNsCurrentServer ? `XFR ${t} NS ${ns} 0 ${here}` : `XFR ${t} NS ${ns} 0`);
   s.close('redirected to the notification server');
 }
 

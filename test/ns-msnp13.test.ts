@@ -116,23 +116,38 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     }
   });
 
-  test('MSNP13 TWN sign-in with a ticket from RST.srf', async () => {
-    await t.user('twn13@example.com', 'secret');
-    const ticket = await ticketFor(t, 'twn13@example.com', 'secret', 'rst');
+  // COMPAT: Messenger for Mac 8 keeps TWN on MSNP15 (issue 13 item 2).
+  for (const v of [13, 14, 15]) {
+    test(`MSNP${v} TWN sign-in with a ticket from RST.srf`, async () => {
+      const email = `twn${v}@example.com`;
+      await t.user(email, 'secret');
+      const ticket = await ticketFor(t, email, 'secret', 'rst');
+      const conn = await MsnpConnection.connect(HOST, t.ns);
+      try {
+        assert.equal((await conn.request('VER', [`MSNP${v}`, 'CVR0'])).args[1], `MSNP${v}`);
+        await conn.request('CVR', [...CVR, email]);
+        const usr = await conn.request('USR', ['TWN', 'I', email]);
+        assert.match(usr.line, /^USR \d+ TWN S lc=1033,id=507,/);
+        assert.ok(conn.take().some((r) => r.verb === 'GCF' && r.args[0] === '0'), 'policies before the challenge');
+        const ok = await conn.request('USR', ['TWN', 'S', ticket]);
+        assert.equal(ok.line, `USR ${ok.args[0]} OK ${email} 1 0`);
+        await conn.expect('SBS');
+        await conn.expect('MSG');
+        assert.equal((await conn.request('ADL', [], '<ml l="1"/>')).args[1], 'OK');
+        // No SYN from MSNP13: the list comes from the SOAP address book.
+        await assert.rejects(conn.request('SYN', ['0', '0']), (e: unknown) => e instanceof Error);
+      } finally {
+        conn.destroy();
+      }
+    });
+  }
+
+  test('MSNP13: USR SSO is not offered (TWN only until MSNP15)', async () => {
     const conn = await MsnpConnection.connect(HOST, t.ns);
     try {
-      assert.equal((await conn.request('VER', ['MSNP13', 'CVR0'])).args[1], 'MSNP13');
-      await conn.request('CVR', [...CVR, 'twn13@example.com']);
-      const usr = await conn.request('USR', ['TWN', 'I', 'twn13@example.com']);
-      assert.match(usr.line, /^USR \d+ TWN S lc=1033,id=507,/);
-      assert.ok(conn.take().some((r) => r.verb === 'GCF' && r.args[0] === '0'), 'policies before the challenge');
-      const ok = await conn.request('USR', ['TWN', 'S', ticket]);
-      assert.equal(ok.line, `USR ${ok.args[0]} OK twn13@example.com 1 0`);
-      await conn.expect('SBS');
-      await conn.expect('MSG');
-      assert.equal((await conn.request('ADL', [], '<ml l="1"/>')).args[1], 'OK');
-      // MSNP13 has no SYN: the list comes from the SOAP address book.
-      await assert.rejects(conn.request('SYN', ['0', '0']), (e: unknown) => e instanceof Error);
+      await conn.request('VER', ['MSNP13', 'CVR0']);
+      conn.send('USR', ['SSO', 'I', 'twn13@example.com']);
+      await conn.closedByPeer();
     } finally {
       conn.destroy();
     }

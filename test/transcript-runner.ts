@@ -24,6 +24,10 @@
 //   alice<~ CHL 0 {chl}          the next line matching this, wherever it falls among
 //                                the lines alice has not read yet (lines the server
 //                                sends on its own timer, such as CHL)
+//   alice: sso {nonce} ticket    MSNP15+: alice's messengerclear.live.com token from the
+//                                test server's RST2.srf (MSNPSharp 3.2.1's captured
+//                                request); binds {ticket}, {ticket_t} and
+//                                {ticket_response} (the MBI answer to this nonce)
 //   alice: closed                the server closes alice's connection
 //   alice: quiet                 nothing unexpected is waiting for alice (PNG/QNG)
 //
@@ -36,7 +40,9 @@ import fs from 'node:fs';
 import { MsnpConnection, type Received } from '../src/client/connection.js';
 import { passportTicket } from '../src/client/passport.js';
 import { expectedAnswer } from '../src/msnp/challenges.js';
+import { computeSsoResponse } from '../src/core/sso-response.js';
 import { HOST, sharedTls, type TestServer } from './helpers/server.js';
+import { rst2For, ssoToken } from './helpers/sso.js';
 
 type Segment = { text: string } | { bytes: Buffer };
 
@@ -224,6 +230,14 @@ export async function runTranscript(src: string, t: TestServer): Promise<void> {
           const ticket = await passport(emailOf(step.who, step), method, subst(challenge));
           vars.set(bindAs, ticket);
           vars.set(`${bindAs}_t`, /^t=([^&]*)/.exec(ticket)?.[1] ?? '');
+        } else if (what === 'sso') {
+          const [nonce, bindAs] = args;
+          if (!nonce || !bindAs) throw new Error(`line ${step.line}: sso <nonce> <ticket var>`);
+          const email = emailOf(step.who, step);
+          const { ticket, secret } = await ssoToken(t, rst2For(email, passwords.get(email)!));
+          vars.set(bindAs, ticket);
+          vars.set(`${bindAs}_t`, /^t=([^&]*)/.exec(ticket)?.[1] ?? '');
+          vars.set(`${bindAs}_response`, computeSsoResponse(secret, subst(nonce)));
         } else if (what === 'closed') {
           await conn(step.who, step).closedByPeer();
         } else if (what === 'quiet') {

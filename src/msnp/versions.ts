@@ -7,15 +7,18 @@ import type { ChallengeAlgorithm } from './challenges.js';
 /**
  * classic: MSNP2-7 (MD5, list versions and trids on every synchronised line);
  * tweener: MSNP8-9 (Passport, SYN with counts, list bits);
- * abch: MSNP10-12 (GUIDs for contacts and groups, timestamps instead of versions).
+ * abch: MSNP10-12 (GUIDs for contacts and groups, timestamps instead of versions);
+ * soap: MSNP13-15 (lists over SOAP, ADL/RML tell the NS what to watch).
  */
-export type Era = 'classic' | 'tweener' | 'abch';
+export type Era = 'classic' | 'tweener' | 'abch' | 'soap';
 
 export interface VersionTraits {
   version: number;
   era: Era;
   /** How USR authenticates. */
-  auth: 'MD5' | 'TWN';
+  auth: 'MD5' | 'TWN' | 'SSO';
+  /** `USR t TWN` is still accepted although `auth` is SSO (MSNP15). */
+  twnAlso: boolean;
   /** `USR t OK email name 1`: the verified flag (MSNP6+). */
   usrOkVerified: boolean;
   /** `XFR t NS host:port 0` (every version; MSNP2 too, see decisions) and, from MSNP7, the current server. */
@@ -52,13 +55,32 @@ export interface VersionTraits {
   sbs: boolean;
   /** Capabilities on switchboard IRO/JOI lines (MSNP12). */
   sbCaps: boolean;
+  /** Lists come from the SOAP address book; ADL/RML/FQY replace SYN/ADC/REM (MSNP13+). */
+  adl: boolean;
+  /** The network id after the e-mail in ILN/NLN/FLN/UBX (MSNP14+). */
+  presenceNetworkId: boolean;
+  /** `FLN email 1 0`: a trailing capabilities `0` (MSNP14-15, flows.md §5.1). */
+  flnCaps: boolean;
+  /** `XFR t NS host:port U D` on a dispatch-only listener (MSNP13+, flows.md §4.1, §5.1). */
+  xfrNsUD: boolean;
+  /** `XFR … SB`/`RNG` end with `U messenger.msn.com` (MSNP13+) and the direct-connect flag `1` (MSNP14+): versions.md. */
+  sbAuthDomain: boolean;
+  sbDirectFlag: boolean;
+  /** `0` in ILN/NLN when there is no MSNObject, instead of nothing (MSNP13+). */
+  msnObjectZero: boolean;
+  /** `GCF 0` with the policies is pushed before the `USR … S` challenge (MSNP13+, flows.md §4.1). */
+  gcfPolicies: boolean;
+  /** Behind MSNPD_EXPERIMENTAL_MSNP13: VER offers it only when that switch is on. */
+  experimental: boolean;
 }
 
 function traitsFor(version: number): VersionTraits {
   return {
     version,
-    era: version <= 7 ? 'classic' : version <= 9 ? 'tweener' : 'abch',
-    auth: version <= 7 ? 'MD5' : 'TWN',
+    era: version <= 7 ? 'classic' : version <= 9 ? 'tweener' : version <= 12 ? 'abch' : 'soap',
+    auth: version <= 7 ? 'MD5' : version <= 14 ? 'TWN' : 'SSO',
+    // COMPAT: Messenger for Mac 8 keeps TWN on MSNP15 (issue 13 item 2).
+    twnAlso: version >= 15,
     usrOkVerified: version >= 6,
     xfrNsCurrentServer: version >= 7,
     challenge: version >= 11 ? 'lockkey' : version >= 6 ? 'md5' : undefined,
@@ -77,11 +99,20 @@ function traitsFor(version: number): VersionTraits {
     lstNetworkId: version >= 12,
     sbs: version >= 11,
     sbCaps: version >= 12,
+    adl: version >= 13,
+    presenceNetworkId: version >= 14,
+    flnCaps: version >= 14,
+    gcfPolicies: version >= 13,
+    msnObjectZero: version >= 13,
+    xfrNsUD: version >= 13,
+    sbAuthDomain: version >= 13,
+    sbDirectFlag: version >= 14,
+    experimental: version >= 13,
   };
 }
 
 export const VERSIONS: ReadonlyMap<number, VersionTraits> = new Map(
-  [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((v) => [v, traitsFor(v)] as const),
+  [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map((v) => [v, traitsFor(v)] as const),
 );
 
 export const SUPPORTED_VERSIONS: readonly number[] = [...VERSIONS.keys()].sort((a, b) => b - a);
@@ -92,12 +123,16 @@ export function traits(version: number): VersionTraits {
   return t;
 }
 
-/** The highest version both sides speak, from the tokens of a client's VER. */
-export function negotiate(offered: readonly string[]): number | undefined {
+/**
+ * The highest version both sides speak, from the tokens of a client's VER;
+ * the experimental ones (MSNP13-15, incomplete until issue 13 is done) only
+ * when `experimental` is set (MSNPD_EXPERIMENTAL_MSNP13=on).
+ */
+export function negotiate(offered: readonly string[], experimental = false): number | undefined {
   const wanted = new Set<number>();
   for (const tok of offered) {
     const m = /^MSNP(\d{1,2})$/i.exec(tok);
     if (m) wanted.add(Number(m[1]));
   }
-  return SUPPORTED_VERSIONS.find((v) => wanted.has(v));
+  return SUPPORTED_VERSIONS.find((v) => wanted.has(v) && (experimental || !traits(v).experimental));
 }

@@ -2,19 +2,23 @@
 // sign-in, then the signed-in user's endpoint. Renders core events for the
 // negotiated version; commands live in ./commands.
 import type { EndpointEvent } from '../../core/events.js';
-import type { Command } from '../wire/command.js';
+import { trid, type Command } from '../wire/command.js';
 import { MsnpSession, ProtocolError } from '../session.js';
 import type { Transport } from '../../net/transport.js';
 import { traits, type VersionTraits } from '../versions.js';
 import { newChallenge } from '../challenges.js';
 import { advertised, type NsContext } from './context.js';
 import { NS_COMMANDS } from './commands/index.js';
+import { LIST_BITS } from '../../core/model.js';
+import { mlFor } from './ml.js';
 import { rng } from './render/classic.js';
 import { bprPush, reverseList, serverRemoval } from './render/lists.js';
 import { CLEARED_PERSONAL, fln, nln, ubxHead } from './render/presence.js';
 
 /** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
 export type NsState = 'new' | 'ver' | 'auth' | 'online';
+
+const ERRORS_WITH_LENGTH = new Set([203, 204, 205, 210, 234, 241, 508, 509, 511, 933]);
 
 export interface SignedIn {
   id: number;
@@ -26,6 +30,8 @@ export class NsSession extends MsnpSession<NsSession> {
   traits: VersionTraits | undefined;
   /** The address given in USR I, awaiting USR S. */
   pendingEmail: string | undefined;
+  /** The nonce sent with `USR t SSO S <policy> <nonce>` (MSNP15), awaiting the answer. */
+  ssoNonce: string | undefined;
   account: SignedIn | undefined;
   /** The client has sent SYN (pushes that SYN would carry wait until then). */
   synced = false;
@@ -131,7 +137,7 @@ export class NsSession extends MsnpSession<NsSession> {
       case 'presence':
         // Before the first CHG the client has not asked for presence; ILN will carry it.
         if (!this.initialStatusSent) return;
-        if (e.status === 'FLN') return this.send(fln(e.email));
+        if (e.status === 'FLN') return this.send(fln(t, e.email));
         this.send(nln(t, { ...e, status: e.status }));
         this.sendPersonal(e.email, e.personal);
         return;
@@ -139,9 +145,15 @@ export class NsSession extends MsnpSession<NsSession> {
         if (this.initialStatusSent) this.sendPersonal(e.email, e.personal || CLEARED_PERSONAL);
         return;
       case 'reverse-list':
-        if (this.synced) this.send(reverseList(t, e));
+        // MSNP13+: `ADL 0`/`RML 0` with the RL bit (flows.md §4.2).
+        if (this.synced && t.adl) this.sendWithPayload(e.op === 'add' ? 'ADL 0' : 'RML 0', mlFor(e.email, LIST_BITS.RL, e.op === 'add' ? e.friendlyName : undefined));
+        else if (this.synced) this.send(reverseList(t, e));
         return;
       case 'list-removed': {
+        if (t.adl) {
+          if (this.synced) this.sendWithPayload('RML 0', mlFor(e.email, LIST_BITS[e.list]));
+          return;
+        }
         const line = this.synced ? serverRemoval(t, e.list, e.version, e.email, e.guid) : undefined;
         if (line) this.send(line);
         return;
@@ -150,13 +162,23 @@ export class NsSession extends MsnpSession<NsSession> {
         if (this.synced && t.phoneProperties) this.send(bprPush(t, e.version, e.email, e.key, e.value));
         return;
       case 'ring':
-        this.send(rng(e.chatId, this.switchboardAddress(), e.cookie, e.email, e.friendlyName));
+        this.send(rng(t, e.chatId, this.switchboardAddress(), e.cookie, e.email, e.friendlyName));
         return;
       case 'sign-out':
         this.send(e.reason === 'deleted' ? 'OUT' : `OUT ${e.reason}`);
         this.close(`signed out (${e.reason})`);
         return;
     }
+  }
+
+  /**
+   * COMPAT: MSNPSharp 3.2.1 reads a trailing number on these error lines as a
+   * payload length (client-quirks.md): MSNP13+ get `<code> <trid> 0`.
+   */
+  override sendError(code: number, cmd: Command | number | undefined): void {
+    if (!this.traits?.adl || !ERRORS_WITH_LENGTH.has(code)) return super.sendError(code, cmd);
+    const t = typeof cmd === 'number' ? cmd : cmd ? (trid(cmd) ?? 0) : 0;
+    this.send(`${code} ${t} 0`);
   }
 
   /** A contact's personal message (MSNP11+), as the contact's client wrote it. */

@@ -1,7 +1,6 @@
 // Reading `USR t SSO S <ticket> <response> [machine-guid]` (MSNP15+) for the
-// SSO sign-in: not wired into USR yet (the VER table offers no MSNP13+ until
-// the notification server can finish such a sign-in). The check itself is
-// core.serviceTokens.verifySsoSignIn (services.md §3.3).
+// SSO sign-in (USR.ts, MSNP15 behind MSNPD_EXPERIMENTAL_MSNP13). The check
+// itself is core.serviceTokens.verifySsoSignIn (services.md §3.3).
 
 export interface SsoSignInArgs {
   /** `t=…&p=…` of the messengerclear.live.com token. */

@@ -8,9 +8,9 @@ import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
 import { iln } from '../render/presence.js';
 import { initialMailData } from '../render/signin.js';
-import { ALL, me, signedIn } from './util.js';
+import { NEWEST, me, signedIn } from './util.js';
 
-export const CHG = signedIn('CHG', ALL, 2, (s, cmd, t) => {
+export const CHG = signedIn('CHG', [2, NEWEST], 2, (s, cmd, t) => {
   const status = cmd.args[1]!;
   // FLN is what others see, never a state one sets.
   if (!isStatus(status)) throw new ProtocolError(201);

@@ -1,6 +1,6 @@
 // CHL t from the client: asks for a challenge now (the server also sends them unasked).
-import { signedIn } from './util.js';
+import { NEWEST, signedIn } from './util.js';
 
-export const CHL = signedIn('CHL', [6, 12], 1, (s, _cmd, t) => {
+export const CHL = signedIn('CHL', [6, NEWEST], 1, (s, _cmd, t) => {
   s.sendChallenge(t, s.ctx.core.clock.now());
 });

@@ -1,10 +1,10 @@
 // CVR: client version report. We recommend the client's own version and set
 // the minimum below every real client, so nobody is pushed to "upgrade".
-import { ALL, needArgs, tridOf, type NsCommand } from './util.js';
+import { NEWEST, needArgs, tridOf, type NsCommand } from './util.js';
 
 export const CVR: NsCommand = {
   verb: 'CVR',
-  versions: ALL,
+  versions: [2, NEWEST],
   states: ['ver', 'auth', 'online'],
   outOfState: 'close',
   handle(s, cmd) {

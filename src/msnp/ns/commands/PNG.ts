@@ -1,10 +1,10 @@
 // PNG: keep-alive; QNG at once (MSNP9+: with the seconds until the next
 // ping, an integer: MSNPSharp and Miranda parse it).
-import { ALL, type NsCommand } from './util.js';
+import { NEWEST, type NsCommand } from './util.js';
 
 export const PNG: NsCommand = {
   verb: 'PNG',
-  versions: ALL,
+  versions: [2, NEWEST],
   states: ['ver', 'auth', 'online'],
   outOfState: 'close',
   handle(s) {

@@ -4,14 +4,14 @@
 import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
 import { MAX_NAME_BYTES } from './ADD.js';
-import { core, encodedLength, me, replyHead, signedIn } from './util.js';
+import { NEWEST, core, encodedLength, me, replyHead, signedIn } from './util.js';
 
 const PHONES = new Set(['PHH', 'PHW', 'PHM']);
 const FLAGS = new Set(['MOB', 'MBE']);
 /** Longest value (encoded bytes) the original service accepted. */
 const MAX_VALUE_BYTES = 95;
 
-export const PRP = signedIn('PRP', [5, 12], 2, async (s, cmd, t) => {
+export const PRP = signedIn('PRP', [5, NEWEST], 2, async (s, cmd, t) => {
   const key = cmd.args[1]!;
   const token = cmd.args[2] ?? '';
   const account = me(s);

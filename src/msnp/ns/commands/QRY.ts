@@ -2,9 +2,9 @@
 // answer or an unknown product id gets 540 and a close; under log, a log line.
 import { expectedAnswer } from '../../challenges.js';
 import { ProtocolError } from '../../session.js';
-import { signedIn } from './util.js';
+import { NEWEST, signedIn } from './util.js';
 
-export const QRY = signedIn('QRY', [6, 12], 3, (s, cmd, t) => {
+export const QRY = signedIn('QRY', [6, NEWEST], 3, (s, cmd, t) => {
   // Product ids are used as sent: some contain '%' (vectors.md §3.1).
   const productId = cmd.args[1]!;
   const answer = (cmd.payload ?? Buffer.alloc(0)).toString('latin1').trim().toLowerCase();

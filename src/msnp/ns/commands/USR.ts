@@ -2,32 +2,41 @@
 // account's salt, `USR t MD5 S <md5(salt+password)>` signs in. MSNP8-12 use
 // Passport (TWN): `USR t TWN I email` gets the Passport challenge string the
 // client takes to login2.srf or RST.srf, `USR t TWN S t=…&p=…` presents the
-// ticket. On a dispatch-only listener `USR … I` is answered with XFR NS.
+// ticket. MSNP15 uses SSO: `USR t SSO I email` gets a policy and a nonce,
+// `USR t SSO S <ticket> <response>` proves the RST proof key (services.md §3.3).
+// MSNP13+ get the policies (`GCF 0`) first. On a dispatch-only listener `USR … I` is answered with XFR NS.
 import { randomBytes } from 'node:crypto';
 import { normaliseEmail } from '../../../core/email.js';
 import { ProtocolError } from '../../session.js';
 import { advertised } from '../context.js';
+import { newSsoNonce } from '../../../core/sso-response.js';
+import { POLICIES } from '../render/policies.js';
 import { profileMessage, usrOk } from '../render/signin.js';
+import { parseSsoSignIn } from '../sso-sign-in.js';
 import type { NsSession } from '../session.js';
-import { ALL, needArgs, tridOf, type NsCommand } from './util.js';
+import { NEWEST, needArgs, tridOf, type NsCommand } from './util.js';
 
 export const USR: NsCommand = {
   verb: 'USR',
-  versions: ALL,
+  versions: [2, NEWEST],
   states: ['ver', 'auth'],
   outOfState: 207,
   async handle(s, cmd) {
     const t = tridOf(cmd);
     needArgs(cmd, 4);
     const [, pkg, stage, arg] = cmd.args as [string, string, string, string];
-    // Each version has one package; SSO (MSNP15+) and CTP (MSNP2 clear text) are not offered.
-    if (pkg !== s.v.auth) return s.close(`authentication package ${pkg} not offered in MSNP${s.version}`);
+    // Each version has one package (MSNP15 also TWN); CTP (MSNP2 clear text) is not offered.
+    if (pkg !== s.v.auth && !(pkg === 'TWN' && s.v.twnAlso)) return s.close(`authentication package ${pkg} not offered in MSNP${s.version}`);
     if (stage === 'I' && s.state === 'ver') {
       if (s.ctx.dispatchOnly) return redirect(s, t);
       s.pendingEmail = normaliseEmail(arg);
       s.state = 'auth';
+      if (s.v.gcfPolicies) s.sendWithPayload('GCF 0', POLICIES);
       if (pkg === 'MD5') s.send(`USR ${t} MD5 S ${await s.ctx.core.accounts.md5Salt(s.pendingEmail)}`);
-      else s.send(`USR ${t} TWN S ${twnChallenge(s.ctx.core.clock.now())}`);
+      else if (pkg === 'SSO') {
+        s.ssoNonce = newSsoNonce();
+        s.send(`USR ${t} SSO S ${SSO_POLICY} ${s.ssoNonce}`);
+      } else s.send(`USR ${t} TWN S ${twnChallenge(s.ctx.core.clock.now())}`);
       return;
     }
     if (stage === 'S' && s.state === 'auth' && s.pendingEmail) {
@@ -41,6 +50,16 @@ export const USR: NsCommand = {
       let mspAuth = '0';
       if (pkg === 'MD5') {
         accountId = await core.accounts.verifyMd5(s.pendingEmail, arg);
+      } else if (pkg === 'SSO') {
+        // The nonce is good for one answer: a second USR S needs a new USR I.
+        const nonce = s.ssoNonce;
+        s.ssoNonce = undefined;
+        const a = parseSsoSignIn(cmd.args.slice(3));
+        const r = a && nonce ? await core.serviceTokens.verifySsoSignIn(a.ticket, a.response, nonce, s.pendingEmail) : undefined;
+        if (r?.ok) {
+          accountId = r.accountId;
+          mspAuth = /(?:^|&)t=([^&]*)/.exec(a!.ticket)?.[1] ?? a!.ticket;
+        } else s.log.info({ email: s.pendingEmail, reason: r?.reason ?? 'malformed' }, 'SSO response refused');
       } else {
         // The ticket is single use and bound to the account it was issued for.
         const ticket = core.tickets.redeemForSignIn(arg, s.pendingEmail);
@@ -69,12 +88,16 @@ export const USR: NsCommand = {
   },
 };
 
+/** The policy named in `USR t SSO S <policy> <nonce>` (flows.md §5.1; the client asks RST for it). */
+export const SSO_POLICY = 'MBI_KEY_OLD';
+
 /** Dispatch server: send the client to a notification server and hang up. */
 function redirect(s: NsSession, t: number): void {
   const ns = advertised(s.ctx, s.transport.localAddress, s.ctx.notifyPort());
   const here = advertised(s.ctx, s.transport.localAddress, s.transport.localPort);
   // COMPAT: MSN Messenger 1.0 needs the trailing 0 on MSNP2 too (pinkegobox notes; docs/decisions.md).
-  s.send(s.v.xfrNsCurrentServer ? `XFR ${t} NS ${ns} 0 ${here}` : `XFR ${t} NS ${ns} 0`);
+  if (s.v.xfrNsUD) s.send(`XFR ${t} NS ${ns} U D`);
+  else s.send(s.v.xfrNsCurrentServer ? `XFR ${t} NS ${ns} 0 ${here}` : `XFR ${t} NS ${ns} 0`);
   s.close('redirected to the notification server');
 }
 

@@ -5,11 +5,13 @@ import type { NsSession } from '../session.js';
 import { ADC } from './ADC.js';
 import { ADD } from './ADD.js';
 import { ADG } from './ADG.js';
+import { ADL, RML } from './ADL.js';
 import { BLP } from './BLP.js';
 import { CHG } from './CHG.js';
 import { CHL } from './CHL.js';
 import { CVR } from './CVR.js';
 import { FND } from './FND.js';
+import { FQY } from './FQY.js';
 import { GCF } from './GCF.js';
 import { GSB } from './GSB.js';
 import { GTC } from './GTC.js';
@@ -39,5 +41,5 @@ import { XFR } from './XFR.js';
 
 export const NS_COMMANDS = new CommandTable<NsSession>([
   VER, INF, CVR, USR, XFR, SYN, LST, LSG, GTC, BLP, ADD, ADC, REM, REA, SBP, CHG, UUX, ADG, RMG, REG, PRP, PNG, URL, FND, SND,
-  SDC, PAG, PGD, IMS, QRY, CHL, GCF, GSB, OUT,
+  SDC, PAG, PGD, IMS, QRY, CHL, GCF, GSB, OUT, ADL, RML, FQY,
 ]);

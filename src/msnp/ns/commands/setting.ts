@@ -8,8 +8,9 @@ export function settingCommand<V extends string>(
   verb: string,
   values: readonly V[],
   set: (s: NsSession, accountId: number, value: V) => Promise<number>,
+  versions: readonly [number, number] = ALL,
 ): NsCommand {
-  return signedIn(verb, ALL, 2, async (s, cmd, t) => {
+  return signedIn(verb, versions, 2, async (s, cmd, t) => {
     const v = cmd.args[1] as V;
     if (!values.includes(v)) throw new ProtocolError(201);
     const version = await core(s, () => set(s, me(s).id, v));

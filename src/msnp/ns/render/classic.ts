@@ -61,6 +61,11 @@ export function contactProperties(v: number, email: string, p: Record<string, st
   return [...PHONE_KEYS.map((k) => `BPR ${v} ${email} ${prop(k, p[k])}`), `BPR ${v} ${email} MOB ${p.MOB === 'Y' ? 'Y' : 'N'}`];
 }
 
-export function rng(chatId: string, address: string, cookie: string, email: string, friendlyName: string): string {
-  return `RNG ${chatId} ${address} CKI ${cookie} ${email} ${urlEncode(friendlyName)}`;
+export function rng(t: VersionTraits, chatId: string, address: string, cookie: string, email: string, friendlyName: string): string {
+  return `RNG ${chatId} ${address} CKI ${cookie} ${email} ${urlEncode(friendlyName)}${sbSuffix(t, 'messenger.hotmail.com')}`;
+}
+
+/** MSNP13+: the authentication domain, MSNP14+: and `1`, TCP reachable (flows.md §4.3, §5.2). */
+export function sbSuffix(t: VersionTraits, domain: string): string {
+  return t.sbAuthDomain ? ` U ${domain}${t.sbDirectFlag ? ' 1' : ''}` : '';
 }

@@ -1,0 +1,54 @@
+// SSO for MSNP15 tests: a messengerclear.live.com token and its proof key from
+// this server's RST2.srf, asked with MSNPSharp 3.2.1's captured request
+// (test/fixtures/sso), for any account.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { httpsRequest } from './https.js';
+import type { TestServer } from './server.js';
+
+export interface CapturedRst {
+  client: string;
+  user: string;
+  password: string;
+  path: string;
+  'content-type': string;
+  body: string;
+}
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/sso/rst-requests.jsonl');
+
+export const CAPTURED_RST: CapturedRst[] = fs
+  .readFileSync(FIXTURES, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as CapturedRst);
+
+/** MSNPSharp 3.2.1's RST2.srf requests, one per account (user3101, user3102). */
+export const MSNPSHARP_RST2 = CAPTURED_RST.filter((c) => c.client === 'msnpsharp-3.2.1' && c.path === '/RST2.srf').filter(
+  (c, i, all) => all.findIndex((x) => x.user === c.user) === i,
+);
+
+/** The messengerclear.live.com ticket and proof key of the RST2 answer to a captured request. */
+export async function ssoToken(t: TestServer, c: CapturedRst): Promise<{ ticket: string; secret: Buffer }> {
+  const r = await httpsRequest(t.server.ports.https!, {
+    host: 'login.live.com', method: 'POST', path: c.path, headers: { 'Content-Type': c['content-type'] }, body: c.body,
+  });
+  const body = r.body.toString('utf8');
+  for (const m of body.matchAll(/<wst:RequestSecurityTokenResponse>(.*?)<\/wst:RequestSecurityTokenResponse>/g)) {
+    const x = m[1]!;
+    if (/<wsa:Address>([^<]*)<\/wsa:Address>/.exec(x)?.[1] !== 'messengerclear.live.com') continue;
+    return {
+      ticket: /<wsse:BinarySecurityToken [^>]*>([^<]*)</.exec(x)![1]!.replace(/&amp;/g, '&'),
+      secret: Buffer.from(/<wst:BinarySecret>([^<]*)</.exec(x)![1]!, 'base64'),
+    };
+  }
+  throw new Error(`no messengerclear.live.com token in ${body.slice(0, 300)}`);
+}
+
+/** The same request for another account: the captured one with its address and password replaced. */
+export function rst2For(email: string, password: string): CapturedRst {
+  const c = MSNPSHARP_RST2[0]!;
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return { ...c, user: email, password, body: c.body.split(c.user).join(escape(email)).split(c.password).join(escape(password)) };
+}

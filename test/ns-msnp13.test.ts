@@ -300,6 +300,8 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     ['another root', '<list><d n="example.com"><c n="a" l="1" t="1"/></d></list>', 241],
     ['a DTD', '<!DOCTYPE ml [<!ENTITY x "y">]><ml><d n="example.com"><c n="a" l="1" t="1"/></d></ml>', 241],
     ['over 16 KiB', `<ml><d n="example.com">${'<c n="aaaaaaaaaaaaaaaa" l="1" t="1"/>'.repeat(600)}</d></ml>`, 241],
+    // Well-formed, but deeper than the XML parser's own limit: malformed for us, never a 500.
+    ['nested past the parser limit', `<ml>${'<x>'.repeat(150)}${'</x>'.repeat(150)}</ml>`, 241],
   ];
   for (const [what, xml, err] of BAD) {
     test(`bad ADL (${what}): ${err} and the connection closes`, async () => {

@@ -13,6 +13,7 @@ import type { Clock } from '../src/core/clock.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { signInWithTicket, ticketFor } from './helpers/tickets.js';
 import { all, capturedRequests, faultOf, parseTree, replay, soapPost, withTicket } from './helpers/soap.js';
+import { nestingDepth } from '../src/web/soap/envelope.js';
 
 const AB = '/abservice/abservice.asmx';
 const SHARING = '/abservice/SharingService.asmx';
@@ -58,19 +59,21 @@ describe('SOAP faults and limits', () => {
     await stillFine();
   }
 
-  test('tickets: none, unknown, revoked → PassportAuthFail; the ticket stays good for its sign-in and after it', async () => {
+  test('tickets: none, unknown, revoked → PassportAuthFail; the ticket stays good for its sign-in, and not for SOAP after it', async () => {
     const r = paged();
     await expectFault(await soapPost(t, { path: r.path, action: r.soapaction, body: r.body.replace('<TicketToken>{ticket}</TicketToken>', '') }), 'PassportAuthFail');
     await expectFault(await soapPost(t, { path: r.path, action: r.soapaction, body: withTicket(r, 't=nosuchticket&p=x') }), 'PassportAuthFail');
     await expectFault(await soapPost(t, { path: r.path, action: r.soapaction, body: r.body.replace('{ticket}', '') }), 'PassportAuthFail');
 
-    // Reading the book does not burn the ticket: it still signs in (once), and still reads the book afterwards.
+    // Reading the book does not burn the ticket: it still signs in (once). Once it has crossed
+    // the notification connection (plain TCP) it no longer opens the address book: anyone on
+    // the path may have read it there.
     const mine = await ticketFor(t, email, 'secret', 'rst');
     assert.equal((await replay(t, r, mine)).status, 200);
     assert.equal((await replay(t, r, mine)).status, 200);
     const ok = await signInWithTicket(t.ns, email, mine, 9);
     assert.match(ok.line, /^USR \d+ OK /);
-    assert.equal((await replay(t, r, mine)).status, 200);
+    await expectFault(await replay(t, r, mine), 'PassportAuthFail');
 
     // A revoked ticket (password changed) is refused.
     const id = (await t.server.core.accounts.get(email))!.id;
@@ -107,6 +110,15 @@ describe('SOAP faults and limits', () => {
     await expectFault(await post(Buffer.from([0xff, 0xfe, 0x00, 0x3c, 0x00])), 'BadArgument');
     await expectFault(await post('<html><body>hello</body></html>'), 'BadArgument', /envelope/);
     await expectFault(await post(good.replace('</soap:Body>', '<ABFindAll xmlns="http://www.msn.com/webservices/AddressBook"/></soap:Body>')), 'BadArgument', /exactly one/);
+  });
+
+  test('nesting is counted past a `>` or `/>` inside quoted attribute values, each scan stopping at the next <', () => {
+    assert.equal(nestingDepth('<a b="/>">'.repeat(1000)), 1000);
+    assert.equal(nestingDepth(`<a b='x>y'><c d="/"></c></a>`), 2);
+    assert.equal(nestingDepth(`<a b='x>y'><c d="/"/></a>`), 1);
+    assert.equal(nestingDepth('<a/><b></b>'), 1);
+    // An unclosed quote stops at the next `<`: no tag scans to the end of a large body.
+    assert.equal(nestingDepth('<a "'.repeat(20_000)), 0);
   });
 
   test('comments and the declaration do not count as nesting: 40 comments are fine', async () => {

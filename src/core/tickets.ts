@@ -93,6 +93,16 @@ export class TicketService {
     return e && { accountId: e.accountId, email: e.email };
   }
 
+  /**
+   * A live ticket that has not yet signed anyone in: once it has crossed the
+   * notification connection (`USR TWN S`, plain TCP) anyone on the path may
+   * have read it, so it must not open services that change what a user saved.
+   */
+  verifyUnexposed(token: string): { accountId: number; email: string } | undefined {
+    const e = this.live(token);
+    return e && !e.signedIn ? { accountId: e.accountId, email: e.email } : undefined;
+  }
+
   /** Live tickets held in memory. */
   get size(): number {
     return this.tickets.size;

@@ -45,7 +45,13 @@ export function parseMl(payload: Buffer): MlResult {
   if (payload.length > MAX_ML_BYTES) return { ok: false, code: 241, why: 'too large' };
   const text = payload.toString('utf8');
   if (hasDtd(text) || XMLValidator.validate(text) !== true) return { ok: false, code: 241, why: 'not well-formed XML' };
-  const doc = parser.parse(text) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(text) as Node;
+  } catch {
+    // e.g. nesting past the parser's own limit: malformed, never a 500.
+    return { ok: false, code: 241, why: 'not well-formed XML' };
+  }
   const keys = Object.keys(doc);
   if (keys.length !== 1 || keys[0] !== 'ml') return { ok: false, code: 241, why: 'the root must be one <ml>' };
   const ml = (doc.ml === '' ? {} : doc.ml) as Node;

@@ -29,11 +29,12 @@ export function ticketToken(soap: SoapRequest): string | undefined {
 /**
  * The account the request may act for, or undefined (no, unknown or expired
  * token): the service token RST/RST2 issued for this service (what WLM and
- * MSNPSharp present), else a Passport ticket (messenger.msn.com, login2.srf),
- * valid for web use until it expires (docs/decisions.md "MSNP13-18: SSO").
+ * MSNPSharp present), else a Passport ticket (messenger.msn.com, login2.srf)
+ * that has not been shown on the notification connection, which is plain TCP
+ * (docs/decisions.md "MSNP13-18: SSO").
  */
 export async function authenticate(core: Core, soap: SoapRequest, service: SoapService): Promise<Principal | undefined> {
   const token = ticketToken(soap);
   if (!token) return undefined;
-  return (await core.serviceTokens.check(token, service)) ?? core.tickets.verify(token);
+  return (await core.serviceTokens.check(token, service)) ?? core.tickets.verifyUnexposed(token);
 }

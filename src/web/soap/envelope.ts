@@ -46,7 +46,9 @@ const parser = new XMLParser({
  */
 export function nestingDepth(text: string): number {
   // Comments, declarations and processing instructions (`<!`, `<?`) open nothing.
-  const tag = /<(?![!?])(\/?)[^<>]*?(\/?)>/g;
+  // Quoted attribute values are skipped whole (a `>` or `/>` inside one ends no
+  // tag); they cannot hold `<` in XML, so each scan stops at the next `<`.
+  const tag = /<(?![!?])(\/?)(?:[^<>"']|"[^"<]*"|'[^'<]*')*?(\/?)>/g;
   let depth = 0;
   let max = 0;
   let m: RegExpExecArray | null;

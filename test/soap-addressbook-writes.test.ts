@@ -238,6 +238,10 @@ describe('address book and memberships: writes over SOAP', () => {
     const del = (g: string) => ab(ticket, 'ABGroupDelete', `<abId>${ZERO}</abId><groupFilter><groupIds><guid>${g}</guid></groupIds></groupFilter>`);
     ok(await del(gid), 'ABGroupDelete');
     assert.deepEqual(await groups(a!), []);
+    // Character references are decoded (COMPAT: Pidgin escapes ' as &#39;).
+    const quoted = text(ok(await groupAdd('Bob&#39;s &#x4D;ates'), 'ABGroupAdd'), 'soap:Envelope/soap:Body/ABGroupAddResponse/ABGroupAddResult/guid')!;
+    assert.deepEqual((await groups(a!)).map((g) => g.name), ["Bob's Mates"]);
+    ok(await del(quoted), 'ABGroupDelete');
     fault(await del(gid), 'GroupDoesNotExist');
     // The core's group limit (30) over SOAP.
     let last: RawResponse | undefined;

@@ -35,8 +35,11 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  // Only the five predefined entities and character references: there is never a DTD.
+  // Only the five predefined entities and character references: there is never a DTD,
+  // and other named references are refused before parsing. `htmlEntities` is what makes
+  // the parser decode `&#39;`/`&#x41;` (COMPAT: Pidgin escapes ' as &#39;).
   processEntities: true,
+  htmlEntities: true,
   ignoreDeclaration: true,
 });
 

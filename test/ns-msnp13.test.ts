@@ -242,6 +242,11 @@ describe('MSNP13-15 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
       await assert.rejects(conn.request('ADL', [], '<ml><d n="yahoo.com"><c n="x" l="1" t="32"/></d></ml>'), code(204));
       const fqy = await conn.request('FQY', [], `<ml><d n="example.com"><c n="${b.user.split('@')[0]}"/><c n="nobody"/></d></ml>`);
       assert.equal(fqy.payload!.toString('utf8'), `<ml><d n="example.com"><c n="${b.user.split('@')[0]}" t="1"/></d></ml>`);
+      // More than 20 addresses at once is no client's question but a bulk probe: 241 and close.
+      const many = Array.from({ length: 21 }, (_, i) => `<c n="probe${i}"/>`).join('');
+      const tr = conn.send('FQY', [], `<ml><d n="example.com">${many}</d></ml>`);
+      assert.match((await conn.waitFor((x) => x.args[0] === String(tr))).line, /^241 /);
+      await conn.closedByPeer();
     } finally {
       conn.destroy();
       other.close();

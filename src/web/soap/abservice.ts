@@ -56,12 +56,19 @@ function meContact(b: BookView, at: string): string {
       ['MSN.IM.GTC', o.addPrompt === 'A' ? '1' : '0'],
       ['MSN.IM.MBEA', '0'],
     ]) +
-    el('contactType', 'Me') +
-    el('quickName', o.friendlyName) +
-    el('passportName', o.email) +
-    el('displayName', o.friendlyName) +
+    contactBody('Me', o.friendlyName, o.email, o.accountId, at)
+  );
+}
+
+/** The part of `<contactInfo>` every contact shares (schema order), and the contact's end. */
+function contactBody(type: 'Me' | 'Regular', name: string, email: string, accountId: number, at: string): string {
+  return (
+    el('contactType', type) +
+    el('quickName', name) +
+    el('passportName', email) +
+    el('displayName', name) +
     el('puid', 0) +
-    el('CID', cidOf(o.accountId)) +
+    el('CID', cidOf(accountId)) +
     contactTail() +
     `</contactInfo>${contactEnd(at)}</Contact>`
   );
@@ -72,14 +79,7 @@ function regularContact(c: Contact, groupGuids: Map<number, string>, at: string)
   return (
     `<Contact>${el('contactId', c.guid)}<contactInfo>` +
     (groups.length ? `<groupIds>${groups.map((g) => el('guid', g)).join('')}</groupIds>` : '') +
-    el('contactType', 'Regular') +
-    el('quickName', c.friendlyName) +
-    el('passportName', c.email) +
-    el('displayName', c.friendlyName) +
-    el('puid', 0) +
-    el('CID', cidOf(c.contactId)) +
-    contactTail() +
-    `</contactInfo>${contactEnd(at)}</Contact>`
+    contactBody('Regular', c.friendlyName, c.email, c.contactId, at)
   );
 }
 

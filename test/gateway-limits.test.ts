@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { sharedTls, startTestServer, type TestServer } from './helpers/server.js';
 import { destroyGatewayClients, gatewayClient, gatewayLogin, gatewayRequest, rawExchange, sessionIdOf } from './helpers/gateway.js';
 import { addToFl } from './helpers/ns.js';
-import { GatewayStream } from '../src/client/gateway-connection.js';
+import { GatewayStream, type GatewayOptions } from '../src/client/gateway-connection.js';
 import { SbClient } from '../src/client/sb-client.js';
 import type { NsClient } from '../src/client/ns-client.js';
 
@@ -26,9 +26,9 @@ describe('HTTP gateway: framing, ids, lifecycle and limits', () => {
     return e;
   };
   /** A TCP user and a gateway user who watch each other, both online. */
-  const watchedPair = async (server: TestServer, gv = 7) => {
+  const watchedPair = async (server: TestServer, gv = 7, extra: Partial<GatewayOptions> = {}) => {
     const [g, w] = [await account(server), await account(server)];
-    const cg = await gatewayLogin(server, g, gv, { status: null });
+    const cg = await gatewayLogin(server, g, gv, { status: null, extra });
     const cw = await server.login(w, 12, { status: null });
     await addToFl(cg, w);
     await addToFl(cw, g);
@@ -177,15 +177,7 @@ describe('HTTP gateway: framing, ids, lifecycle and limits', () => {
   test('a 2 MB transfer from a TCP member reaches a gateway member who polls every 2 s (the queue holds what arrives between polls)', async () => {
     const t2 = await startTestServer({ MSNPD_GATEWAY_REQUEST_RATE: '0', MSNPD_SB_COMMAND_RATE: '0' });
     try {
-      const { g, w } = { g: 'slowpoll@example.com', w: 'sender@example.com' };
-      await t2.user(g);
-      await t2.user(w);
-      const cg = await gatewayLogin(t2, g, 12, { status: null, extra: { pollMs: 2000 } });
-      const cw = await t2.login(w, 12, { status: null });
-      await addToFl(cg, w);
-      await addToFl(cw, g);
-      await cg.setStatus('NLN');
-      await cw.setStatus('NLN');
+      const { g, cg, cw } = await watchedPair(t2, 12, { pollMs: 2000 });
       const sw = await cw.openChat();
       await sw.call(g);
       const { sb: sg } = await cg.acceptInvitation(15000);

@@ -16,9 +16,10 @@ import { SERVICE } from '../src/core/service-tokens.js';
 import { computeSsoResponse, newSsoNonce } from '../src/core/sso-response.js';
 import { httpRequest, httpsRequest } from './helpers/https.js';
 import { code } from './helpers/ns.js';
-import { runCli, spawnServer, startTestServer, tempDir, testEnv, type TestServer } from './helpers/server.js';
+import { spawnServer, startTestServer, tempDir, type TestServer } from './helpers/server.js';
 import { signInWithTicket } from './helpers/tickets.js';
 import { capturedRequests, faultOf, replay as replaySoap } from './helpers/soap.js';
+import { cliApplied } from './helpers/cli.js';
 
 interface Captured {
   client: string;
@@ -335,23 +336,12 @@ describe('RST2.srf and RST.srf for MSNP13-18', () => {
 
 describe('service tokens and the CLI while the service runs', () => {
   let t: TestServer;
-  const cli = (args: string[]) => runCli(args, testEnv(t.dir));
   before(async () => {
     t = await startTestServer({ MSNPD_LOGIN_FAILURES_PER_IP: '1000' });
   });
   after(() => t.stop());
 
-  /** Runs the CLI command, then waits until a sentinel's deletion (applied after it, in order) has signed the sentinel out. */
-  async function applied(args: string[]): Promise<void> {
-    const sentinel = `sentinel${Date.now()}${Math.random().toString(36).slice(2, 6)}@example.com`;
-    await t.user(sentinel);
-    const s = await t.login(sentinel, 7);
-    const r = await cli(args);
-    assert.equal(r.code, 0, r.stderr);
-    const d = await cli(['user', 'delete', sentinel]);
-    assert.equal(d.code, 0, d.stderr);
-    assert.equal((await s.conn.expect('OUT', 15000)).line, 'OUT');
-  }
+  const applied = (args: string[]) => cliApplied(t, args);
 
   const signIn = async (email: string, password: string) => {
     const c = CAPTURED.find((x) => x.client === 'msnpsharp-3.2.1')!;

@@ -8,6 +8,7 @@ import type { Clock } from '../src/core/clock.js';
 import { runCli, startTestServer, testEnv, type TestServer } from './helpers/server.js';
 import { signInWithTicket, ticketFor } from './helpers/tickets.js';
 import { code } from './helpers/ns.js';
+import { cliApplied } from './helpers/cli.js';
 
 
 /** Lets a test move the server's clock forward (tickets read it when checked). */
@@ -72,21 +73,7 @@ describe('tickets and the CLI while the service runs', () => {
   });
   after(() => t.stop());
 
-  /**
-   * Runs the CLI command, then deletes a signed-in sentinel account with the
-   * CLI and waits for the sentinel's OUT: the server applies admin events in
-   * order, so the command's event has been applied by then.
-   */
-  async function applied(args: string[]): Promise<void> {
-    const sentinel = `sentinel${Date.now()}${Math.random().toString(36).slice(2, 6)}@example.com`;
-    await t.user(sentinel);
-    const s = await t.login(sentinel, 7);
-    const r = await cli(args);
-    assert.equal(r.code, 0, r.stderr);
-    const d = await cli(['user', 'delete', sentinel]);
-    assert.equal(d.code, 0, d.stderr);
-    assert.equal((await s.conn.expect('OUT', 15000)).line, 'OUT');
-  }
+  const applied = (args: string[]) => cliApplied(t, args);
 
   test('user passwd revokes unused tickets; a ticket for the new password works', async () => {
     await t.user('pw@example.com', 'oldpass');

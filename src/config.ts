@@ -54,7 +54,7 @@ export interface Config {
   /** Seconds a client has to answer a CHL. */
   challengeTimeout: number;
   legacyMd5: boolean;
-  /** MSNPD_EXPERIMENTAL_MSNP13: VER accepts MSNP13-15 (incomplete until issue 13 is done). */
+  /** MSNPD_EXPERIMENTAL_MSNP13: VER accepts MSNP13-18 (incomplete until issue 13 is done). */
   experimentalMsnp13: boolean;
   /** scrypt cost parameter N (a power of two). */
   scryptN: number;
@@ -192,7 +192,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_CHALLENGE_INTERVAL', 'seconds between CHLs (default 900)'],
   ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
   ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 (Messenger 1.0-4.x) sign-in needs (default on). It is password-equivalent and a fast hash: whoever copies the database signs in as anyone through MSNP2-7 and recovers short passwords quickly; off = not stored for new or changed passwords (set it for `msnpd user` too), MD5 sign-in refused'],
-  ['MSNPD_EXPERIMENTAL_MSNP13', 'on/off: also offer MSNP13-15 (WLM 8.x: SSO sign-in, ADL/RML) in VER; incomplete until issue 13 is done (no address-book NOT, offline messages or FQY federation yet), so off by default'],
+  ['MSNPD_EXPERIMENTAL_MSNP13', 'on/off: also offer MSNP13-18 (WLM 8.x-2009: SSO sign-in, ADL/RML) in VER; incomplete until issue 13 is done (no address-book NOT, offline messages or FQY federation yet), so off by default'],
   ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 8192: about 10 ms and 8 MiB per hash)'],
   ['MSNPD_URL_BASE', 'base URL for the pages the URL command names (default http://localhost/)'],
   ['MSNPD_LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent (default info)'],

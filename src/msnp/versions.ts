@@ -8,7 +8,7 @@ import type { ChallengeAlgorithm } from './challenges.js';
  * classic: MSNP2-7 (MD5, list versions and trids on every synchronised line);
  * tweener: MSNP8-9 (Passport, SYN with counts, list bits);
  * abch: MSNP10-12 (GUIDs for contacts and groups, timestamps instead of versions);
- * soap: MSNP13-15 (lists over SOAP, ADL/RML tell the NS what to watch).
+ * soap: MSNP13-18 (lists over SOAP, ADL/RML tell the NS what to watch).
  */
 export type Era = 'classic' | 'tweener' | 'abch' | 'soap';
 
@@ -112,7 +112,7 @@ function traitsFor(version: number): VersionTraits {
 }
 
 export const VERSIONS: ReadonlyMap<number, VersionTraits> = new Map(
-  [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map((v) => [v, traitsFor(v)] as const),
+  [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].map((v) => [v, traitsFor(v)] as const),
 );
 
 export const SUPPORTED_VERSIONS: readonly number[] = [...VERSIONS.keys()].sort((a, b) => b - a);
@@ -125,7 +125,7 @@ export function traits(version: number): VersionTraits {
 
 /**
  * The highest version both sides speak, from the tokens of a client's VER;
- * the experimental ones (MSNP13-15, incomplete until issue 13 is done) only
+ * the experimental ones (MSNP13-18, incomplete until issue 13 is done) only
  * when `experimental` is set (MSNPD_EXPERIMENTAL_MSNP13=on).
  */
 export function negotiate(offered: readonly string[], experimental = false): number | undefined {

@@ -11,8 +11,8 @@ export type NsCommand = CommandSpec<NsSession>;
 
 /** Versions this server speaks, for commands that exist in all of them. */
 export const ALL: readonly [number, number] = [2, 12];
-/** The newest version (MSNP15; MSNP13-15 only offered behind MSNPD_EXPERIMENTAL_MSNP13). */
-export const NEWEST = 15;
+/** The newest version (MSNP18; MSNP13-18 only offered behind MSNPD_EXPERIMENTAL_MSNP13). */
+export const NEWEST = 18;
 
 /** `<verb> t <version> ` in MSNP2-9 replies, `<verb> t ` from MSNP10 (lists carry no versions there). */
 export function replyHead(s: NsSession, verb: string, trid: number, version: number): string {

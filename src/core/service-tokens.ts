@@ -41,6 +41,7 @@ const ALIASES: Record<string, string> = {
   storage: SERVICE.storage,
   oim: SERVICE.messengerSecure,
   rsi: SERVICE.messengerWeb,
+  whatsup: SERVICE.whatsUp,
 };
 
 /** The service an AppliesTo address names: lower case, trimmed, aliases folded. */

@@ -24,6 +24,8 @@ export interface RunningWeb {
 export function buildRouter(core: Core, log: Logger, more?: (router: Router) => void, soap: SoapRate = { rate: 20, burst: 100 }): Router {
   const router = new Router();
   router.on('GET', '/', () => text(200, 'OK', 'msnpd web services\n'));
+  // WLM probes the sign-in host with an empty POST as a reachability check (services.md §13).
+  router.on('POST', '/', () => text(200, 'OK', ''));
   passportRoutes(router, core, log);
   rstRoutes(router, core, log);
   rst2Routes(router, core, log);

@@ -29,21 +29,36 @@ export const MSNPSHARP_RST2 = CAPTURED_RST.filter((c) => c.client === 'msnpsharp
   (c, i, all) => all.findIndex((x) => x.user === c.user) === i,
 );
 
-/** The messengerclear.live.com ticket and proof key of the RST2 answer to a captured request. */
-export async function ssoToken(t: TestServer, c: CapturedRst): Promise<{ ticket: string; secret: Buffer }> {
+/** Every token of the RST/RST2 answer to a captured request: its address, `t=…&p=…` text and proof key (if any). */
+export async function rstTokens(t: TestServer, c: CapturedRst): Promise<{ address: string; ticket: string; secret?: Buffer }[]> {
   const r = await httpsRequest(t.server.ports.https!, {
     host: 'login.live.com', method: 'POST', path: c.path, headers: { 'Content-Type': c['content-type'] }, body: c.body,
   });
   const body = r.body.toString('utf8');
+  const out = [];
   for (const m of body.matchAll(/<wst:RequestSecurityTokenResponse>(.*?)<\/wst:RequestSecurityTokenResponse>/g)) {
     const x = m[1]!;
-    if (/<wsa:Address>([^<]*)<\/wsa:Address>/.exec(x)?.[1] !== 'messengerclear.live.com') continue;
-    return {
-      ticket: /<wsse:BinarySecurityToken [^>]*>([^<]*)</.exec(x)![1]!.replace(/&amp;/g, '&'),
-      secret: Buffer.from(/<wst:BinarySecret>([^<]*)</.exec(x)![1]!, 'base64'),
-    };
+    const ticket = /<wsse:BinarySecurityToken [^>]*>([^<]*)</.exec(x)?.[1];
+    if (ticket === undefined) continue;
+    const secret = /<wst:BinarySecret>([^<]*)</.exec(x)?.[1];
+    out.push({ address: /<wsa:Address>([^<]*)<\/wsa:Address>/.exec(x)?.[1] ?? '', ticket: ticket.replace(/&amp;/g, '&'), secret: secret === undefined ? undefined : Buffer.from(secret, 'base64') });
   }
-  throw new Error(`no messengerclear.live.com token in ${body.slice(0, 300)}`);
+  if (out.length === 0) throw new Error(`no tokens in ${body.slice(0, 300)}`);
+  return out;
+}
+
+/** The `t=…&p=…` token the answer to a captured request carries for `address` (e.g. `sup.live.com`). */
+export async function serviceTokenFor(t: TestServer, c: CapturedRst, address: string): Promise<string> {
+  const hit = (await rstTokens(t, c)).find((x) => x.address === address);
+  if (!hit) throw new Error(`no ${address} token`);
+  return hit.ticket;
+}
+
+/** The messengerclear.live.com ticket and proof key of the RST2 answer to a captured request. */
+export async function ssoToken(t: TestServer, c: CapturedRst): Promise<{ ticket: string; secret: Buffer }> {
+  const hit = (await rstTokens(t, c)).find((x) => x.address === 'messengerclear.live.com' && x.secret);
+  if (!hit) throw new Error('no messengerclear.live.com token');
+  return { ticket: hit.ticket, secret: hit.secret! };
 }
 
 /** The same request for another account: the captured one with its address and password replaced. */

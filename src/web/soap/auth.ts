@@ -6,7 +6,7 @@ import type { Core } from '../../core/core.js';
 import { child, textOf, type SoapRequest } from './envelope.js';
 
 /** The service a token is presented to (the RST AppliesTo address it should have been issued for). */
-export type SoapService = 'contacts' | 'storage' | 'oim' | 'rsi';
+export type SoapService = 'contacts' | 'storage' | 'oim' | 'rsi' | 'whatsup';
 
 export interface Principal {
   accountId: number;
@@ -15,11 +15,12 @@ export interface Principal {
 
 /**
  * The `t=…&p=…` ticket in the request's header: `ABAuthHeader/TicketToken`
- * (address book and sharing), `StorageUserHeader/TicketToken` (storage).
+ * (address book and sharing), `StorageUserHeader/TicketToken` (storage),
+ * `WNAuthHeader/TicketToken` (What's New).
  * COMPAT: Pidgin 2.11 sends the bare `t=…` without `&p=`.
  */
 export function ticketToken(soap: SoapRequest): string | undefined {
-  for (const holder of ['ABAuthHeader', 'StorageAuthHeader', 'StorageUserHeader']) {
+  for (const holder of ['ABAuthHeader', 'StorageAuthHeader', 'StorageUserHeader', 'WNAuthHeader']) {
     const t = textOf(child(soap.header, holder, 'TicketToken'));
     if (t !== undefined) return t.trim();
   }

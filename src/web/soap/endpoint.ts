@@ -33,6 +33,11 @@ export interface SoapEndpoint {
   limits?: SoapLimits;
   /** Requests per account (item 8: rate per token). */
   rate?: AccountRate;
+  /**
+   * Also served over plain HTTP: only for a service whose token opens nothing
+   * else (MSNPSharp calls What's New at http://sup.live.com).
+   */
+  plainHttp?: boolean;
 }
 
 function xmlResponse(status: number, reason: string, body: string): WebResponse {
@@ -55,7 +60,7 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
     const fault = (f: SoapFault) => xmlResponse(500, 'Internal Server Error', f.render(ep.ns, `${ep.ns}/${action}`));
     try {
       // Tickets are credentials: they travel only over TLS (every client calls these services over HTTPS).
-      if (!req.secure) throw SoapFault.client('This service is only served over HTTPS', 'BadArgument');
+      if (!req.secure && !ep.plainHttp) throw SoapFault.client('This service is only served over HTTPS', 'BadArgument');
       const soap = parseSoap(req, ep.limits ?? DEFAULT_SOAP_LIMITS);
       action = soap.action;
       const run = Object.hasOwn(ep.actions, soap.action) ? ep.actions[soap.action] : undefined;

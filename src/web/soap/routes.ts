@@ -1,4 +1,4 @@
-// The SOAP web services' routes: the address book and the sharing service.
+// The SOAP web services' routes: the address book, the sharing service, What's New.
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import type { Router } from '../router.js';
@@ -10,6 +10,7 @@ import { AB_NS } from './service-header.js';
 import { sharingActions } from './sharing.js';
 import { sharingWriteActions } from './sharing-writes.js';
 import { AccountRate } from './rate.js';
+import { whatsNewRoutes } from './whatsnew.js';
 
 export interface SoapRate {
   /** Requests per second per account (0: no limit). */
@@ -25,4 +26,5 @@ export function soapRoutes(router: Router, core: Core, log: Logger, limit: SoapR
   const sharing = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: { ...sharingActions(core, clock), ...sharingWriteActions(core) } });
   router.on('POST', '/abservice/abservice.asmx', ab);
   router.on('POST', '/abservice/SharingService.asmx', sharing);
+  whatsNewRoutes(router, core, log, rate);
 }

@@ -202,7 +202,9 @@ export class PresenceService {
 
   /** The account's own endpoints, public and private data, to each of them (the MSNP16+ own UBX). */
   private publishOwn(u: OnlineUser): void {
-    const own: OwnEndpointView[] = u.machineGuid ? [{ ...endpointOf(u, u.machineGuid), ...u.privateData }] : [];
+    // Before the client's own <PrivateEndpointData>, its state is its status.
+    const state = u.privateData.state || (u.status ?? 'NLN');
+    const own: OwnEndpointView[] = u.machineGuid ? [{ ...endpointOf(u, u.machineGuid), ...u.privateData, state }] : [];
     this.bus.toAccount(u.accountId, { type: 'own-endpoints', ...profileOf(u), own });
   }
 

@@ -257,6 +257,33 @@ describe('MSNP16-18 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     }
   });
 
+  test("FQY and ADL as MSNPSharp 3.2.1 sends them (captured forms), the new contact's NLN/UBX at once, pushed ADL 0 / RML 0", async () => {
+    const a = await fresh('lists18-');
+    const b = await fresh('lists12-');
+    const bob = await t.login(b, 12);
+    const alice = await online(t, a, SHARP_GUID, []);
+    const local = b.split('@')[0]!;
+    try {
+      await drain(alice);
+      const fqy = await alice.request('FQY', [], `<ml><d n="example.com"><c n="${local}" /></d></ml>`);
+      assert.equal(fqy.payload!.toString('utf8'), `<ml><d n="example.com"><c n="${local}" t="1"/></d></ml>`);
+      assert.equal((await alice.request('ADL', [], `<ml><d n="example.com"><c n="${local}" l="2" t="1" /></d></ml>`)).args[1], 'OK');
+      assert.equal((await alice.request('ADL', [], `<ml><d n="example.com"><c n="${local}" l="1" t="1" /></d></ml>`)).args[1], 'OK');
+      assert.match((await alice.expect('NLN', 5000, (r) => r.args[1] === `1:${b}`)).line, new RegExp(`^NLN NLN 1:${b} ${local} \\d+:0 0$`));
+      assert.equal((await alice.expect('UBX')).line.split(' ')[1], `1:${b}`);
+      // The MSNP12 user adds and removes the MSNP18 user: pushed with transaction id 0 and the RL bit.
+      await bob.conn.request('ADC', ['FL', `N=${a}`, `F=${a}`]);
+      const add = await alice.expect('ADL', 5000, (r) => r.args[0] === '0');
+      assert.equal(add.payload!.toString('utf8'), `<ml><d n="example.com"><c n="${local}" t="1" l="8" f="${local}"/></d></ml>`);
+      await bob.conn.request('REM', ['FL', (t.server.core.lists.peek((await t.server.core.accounts.get(b))!.id)!.byEmail(a)!.guid)!]);
+      const rem = await alice.expect('RML', 5000, (r) => r.args[0] === '0');
+      assert.equal(rem.payload!.toString('utf8'), `<ml><d n="example.com"><c n="${local}" t="1" l="8"/></d></ml>`);
+    } finally {
+      alice.destroy();
+      bob.close();
+    }
+  });
+
   test('UUN 8 gtfo: UUN OK, OUT, closed; watchers see FLN', async () => {
     const a = await fresh('gtfo-a');
     const b = await fresh('gtfo-b');

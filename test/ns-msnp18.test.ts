@@ -202,6 +202,26 @@ describe('MSNP16-18 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     }
   });
 
+  test('UBX text stays well-formed XML: a name with a control character, a reference to a forbidden character in EpName', async () => {
+    const a = await fresh('xml-a');
+    const b = await fresh('xml-b');
+    await befriend(a, b);
+    const bob = await t.login(b, 12);
+    const alice = await online(t, a, PIDGIN_GUID, [b]);
+    try {
+      await drain(alice);
+      await bob.conn.request('PRP', ['MFN', 'Bo%01b%20%3C%26%3E']);
+      const ubx = (await alice.expect('UBX', 5000, (r) => r.args[0] === `1:${b}`)).payload!.toString('utf8');
+      assert.ok(ubx.includes('<FriendlyName>Bob &lt;&amp;&gt;</FriendlyName>'), ubx);
+      await alice.request('UUX', [], '<PrivateEndpointData><EpName>a&#1;b&#xFFFE;c</EpName></PrivateEndpointData>');
+      const own = (await alice.expect('UBX', 5000, (r) => r.args[0] === `1:${a}`)).payload!.toString('utf8');
+      assert.ok(own.includes('<EpName>abc</EpName>'), own);
+    } finally {
+      alice.destroy();
+      bob.close();
+    }
+  });
+
   test('MSNP16: ILN burst with network id and caps:extcaps, UBX `email 1`, FLN `email 1 0:0`', async () => {
     const a = await fresh('v16-a');
     const b = await fresh('v16-b');

@@ -27,10 +27,15 @@ export function decodeXmlText(raw: string): string {
   return raw.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);/g, (_, r: string) => {
     if (r[0] === '#') {
       const cp = r[1] === 'x' ? parseInt(r.slice(2), 16) : parseInt(r.slice(1), 10);
-      return cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+      return isXmlChar(cp) ? String.fromCodePoint(cp) : '';
     }
     return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[r]!;
   });
+}
+
+/** A character XML 1.0 allows (a reference to any other is dropped: watchers' parsers would refuse the document). */
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
 /** `caps` or `caps:extcaps`, each a 32-bit unsigned decimal; undefined otherwise. */

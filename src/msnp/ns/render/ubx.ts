@@ -8,8 +8,11 @@ import type { OwnEndpointView, ProfileView } from '../../../core/presence.js';
 import { urlEncode } from '../../wire/urlcode.js';
 import { childText } from '../uux-documents.js';
 
+/** Text for an element or attribute: escaped, and without characters XML 1.0 forbids (a name may hold control characters). */
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /**

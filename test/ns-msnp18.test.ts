@@ -357,7 +357,8 @@ describe('MSNP16-18 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
       await assert.rejects(conn.request('UUN', ['not-an-address', 8], 'gtfo'), code(201));
       await assert.rejects(conn.request('UUN', [`${a};{nope}`, 4], 'goawyplzthxbye'), code(201));
       await assert.rejects(conn.request('UUN', [a, 'x'], 'gtfo'), code(201));
-      assert.equal((await conn.request('UUN', [a, 3], 'x')).args[1], 'OK');
+      await assert.rejects(conn.request('UUN', [a, 3], 'x'.repeat(8193)), code(201));
+      assert.equal((await conn.request('UUN', [a, 3], 'x'.repeat(8192))).args[1], 'OK');
     } finally {
       conn.destroy();
     }

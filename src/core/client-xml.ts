@@ -40,6 +40,19 @@ export function personalMessageProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The root element's name of a client document (MSNP16+ UUX: `Data`,
+ * `EndpointData`, `PrivateEndpointData`), or why it is refused: well-formed,
+ * no DTD, exactly one root element among `names`.
+ */
+export function documentRoot(text: string, names: readonly string[]): { root: string } | { problem: string } {
+  if (hasDtd(text)) return { problem: 'DTD' };
+  const r = roots(text);
+  if (!r) return { problem: 'not well-formed XML' };
+  if (r.length !== 1 || !names.includes(r[0]!.name)) return { problem: `the root element must be one of ${names.join(', ')}` };
+  return { root: r[0]!.name };
+}
+
 /** Why an MSNObject (CHG, MSNP9+) is refused: it must be one `<msnobj …/>` element. */
 export function msnObjectProblem(text: string): string | undefined {
   if (hasDtd(text)) return 'DTD';

@@ -1,6 +1,7 @@
 // The protocol-agnostic core: accounts, contact lists, presence and
 // conversations over a Store and an EventBus. Fronts (MSNP over TCP now; web
 // services and the gateway later) call into it and render its events.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { LIST_BITS, type ListName } from './model.js';
@@ -48,6 +49,11 @@ export class Core {
   readonly tickets: TicketService;
   readonly serviceTokens: ServiceTokens;
   private endpointSeq = 0;
+  /**
+   * This process's part of every endpoint id: random, so ids stay unique when
+   * several processes (nodes) share a bus (issue 13 "design for what comes next").
+   */
+  readonly nodeId = randomBytes(6).toString('hex');
   private adminCursor = 0;
 
   constructor(
@@ -71,9 +77,9 @@ export class Core {
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
   }
 
-  /** A process-unique id for a new endpoint (connection). */
+  /** An id for a new endpoint (connection), unique across processes: `ep-<node>-<seq>`. */
   newEndpointId(): string {
-    return `ep${++this.endpointSeq}`;
+    return `ep-${this.nodeId}-${(++this.endpointSeq).toString(36)}`;
   }
 
   /** Starts following changes made by other processes (the CLI). */

@@ -4,12 +4,21 @@
 // can carry them between nodes later.
 import type { ListName } from './model.js';
 import type { Status } from './presence-types.js';
+import type { EndpointView, OwnEndpointView, ProfileView } from './presence.js';
 
 export type EndpointEvent =
   /** A contact's presence as this viewer may see it (status FLN when hidden from it). */
-  | { type: 'presence'; email: string; friendlyName: string; status: Status | 'FLN'; caps: number; msnObject: string; personal: string }
+  | {
+      type: 'presence'; email: string; friendlyName: string; status: Status | 'FLN'; caps: number; extCaps: number; msnObject: string; personal: string;
+      /** The contact's endpoints with a machine GUID (MSNP16+ clients). */
+      endpoints: EndpointView[];
+    }
   /** A contact's personal message / current media document changed (the client's own XML, relayed). */
-  | { type: 'personal'; email: string; personal: string }
+  | ({ type: 'personal' } & ProfileView)
+  /** A contact's endpoint data changed (MSNP16+ UUX `<EndpointData>`). */
+  | ({ type: 'endpoints' } & ProfileView)
+  /** My own endpoints, with their private data (MSNP16+ UUX): the own UBX. */
+  | ({ type: 'own-endpoints'; own: OwnEndpointView[] } & ProfileView)
   /** Someone added me to / removed me from their forward list. */
   | { type: 'reverse-list'; op: 'add' | 'remove'; email: string; friendlyName: string; version: number }
   /** An entry vanished from one of my lists without my doing (the account was deleted). */
@@ -18,8 +27,8 @@ export type EndpointEvent =
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
   /** An invitation to a conversation. */
   | { type: 'ring'; chatId: string; cookie: string; email: string; friendlyName: string }
-  /** The endpoint must sign out: signed in elsewhere, server shutting down, account deleted. */
-  | { type: 'sign-out'; reason: 'OTH' | 'SSD' | 'deleted' };
+  /** The endpoint must sign out: signed in elsewhere, server shutting down, account deleted, asked by its own user (UUN). */
+  | { type: 'sign-out'; reason: 'OTH' | 'SSD' | 'deleted' | 'requested' };
 
 /** An endpoint that receives events (a session of some front). */
 export interface EventReceiver {

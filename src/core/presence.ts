@@ -9,16 +9,56 @@ import type { EndpointEvent, EventBus } from './events.js';
 import type { ListCache } from './list-cache.js';
 import type { Status } from './presence-types.js';
 
+/**
+ * What one endpoint shows its watchers (MSNP16+ `<EndpointData>`): MPOP
+ * (issue 14) makes this a list per account; for now an account has at most one.
+ */
+export interface EndpointView {
+  /** `{lower-case}` machine GUID. */
+  machineGuid: string;
+  caps: number;
+  extCaps: number;
+}
+
+/** What only the account's own endpoints see of each other (`<PrivateEndpointData>`). */
+export interface PrivateEndpoint {
+  name: string;
+  idle: boolean;
+  clientType: number;
+  /** The endpoint's own state text (NLN, AWY…), as its client wrote it. */
+  state: string;
+}
+
+export interface OwnEndpointView extends EndpointView, PrivateEndpoint {}
+
+/** The parts of a user's profile the MSNP16+ UBX document carries. */
+export interface ProfileView {
+  email: string;
+  friendlyName: string;
+  msnObject: string;
+  personal: string;
+  endpoints: EndpointView[];
+}
+
 export interface OnlineUser {
   accountId: number;
   email: string;
+  /** Unique across processes (core.newEndpointId). */
   endpointId: string;
+  /** The endpoint's machine GUID (MSNP16+ `USR SSO S`), `{lower-case}`; undefined for older clients. */
+  machineGuid: string | undefined;
   /** The protocol dialect of the endpoint's front (MSNP version), so other fronts can match it. */
   dialect: number;
   /** Undefined until the first CHG: signed in, but not yet visible to anyone. */
   status: Status | undefined;
   friendlyName: string;
   caps: number;
+  /** Extended capabilities (MSNP16+ `CHG … caps:extcaps`). */
+  extCaps: number;
+  /** UUX `<EndpointData>` capabilities, which may differ from CHG's (client-quirks.md); undefined until sent. */
+  endpointCaps: { caps: number; extCaps: number } | undefined;
+  /** UUX `<PrivateEndpointData>`. */
+  privateData: PrivateEndpoint;
   msnObject: string;
   /** The personal message / current media document as the client sent it ('' for none). */
   personal: string;
@@ -31,8 +71,10 @@ export interface PresenceEntry {
   friendlyName: string;
   status: Status;
   caps: number;
+  extCaps: number;
   msnObject: string;
   personal: string;
+  endpoints: EndpointView[];
 }
 
 export class PresenceService {
@@ -59,17 +101,21 @@ export class PresenceService {
    * Registers a new sign-in. Returns the endpoint it replaces (which must be
    * told OUT OTH), if the account was signed in elsewhere.
    */
-  signIn(u: Omit<OnlineUser, 'status' | 'caps' | 'msnObject' | 'personal' | 'acceptsInvitations'>): string | undefined {
+  signIn(u: Pick<OnlineUser, 'accountId' | 'email' | 'endpointId' | 'dialect' | 'friendlyName'> & { machineGuid?: string }): string | undefined {
     const old = this.online.get(u.accountId);
     // Spelled out (not spread): every entry then shares one hidden class.
     const user: OnlineUser = {
       accountId: u.accountId,
       email: u.email,
       endpointId: u.endpointId,
+      machineGuid: u.machineGuid,
       dialect: u.dialect,
       status: undefined,
       friendlyName: u.friendlyName,
       caps: 0,
+      extCaps: 0,
+      endpointCaps: undefined,
+      privateData: { name: '', idle: false, clientType: 1, state: '' },
       msnObject: '',
       personal: '',
       acceptsInvitations: true,
@@ -89,30 +135,77 @@ export class PresenceService {
     this.fanOut(gone, (viewer) => this.visibleWith(u, viewer), true);
   }
 
-  /** CHG: a new status (and capabilities / display picture from MSNP8 on). */
-  setStatus(accountId: number, status: Status, caps: number, msnObject: string): void {
+  /** CHG: a new status (and capabilities / display picture from MSNP8 on, extended capabilities from MSNP16). */
+  setStatus(accountId: number, status: Status, caps: number, msnObject: string, extCaps = 0): void {
     const u = this.online.get(accountId);
     if (!u) return;
     const before = { ...u };
     u.status = status;
     u.caps = caps;
+    u.extCaps = extCaps;
     u.msnObject = msnObject;
-    if (before.status === status && before.caps === caps && before.msnObject === msnObject) return;
+    if (before.status === status && before.caps === caps && before.extCaps === extCaps && before.msnObject === msnObject) return;
     this.fanOut(u, (viewer) => this.visibleWith(before, viewer));
   }
 
   /** UUX: the personal message / current media; watchers who can see the user get it. */
-  setPersonal(accountId: number, personal: string): void {
+  setPersonal(accountId: number, endpointId: string, personal: string): void {
+    const u = this.endpoint(accountId, endpointId);
+    if (!u) return;
+    if (u.personal !== personal) {
+      u.personal = personal;
+      this.toWatchers(u, { type: 'personal', ...profileOf(u) });
+    }
+    this.publishOwn(u);
+  }
+
+  /** UUX `<EndpointData>` (MSNP16+): the endpoint's capabilities as its watchers' UBX shows them. */
+  setEndpointCaps(accountId: number, endpointId: string, caps: number, extCaps: number): void {
+    const u = this.endpoint(accountId, endpointId);
+    if (!u) return;
+    const old = u.endpointCaps;
+    if (!old || old.caps !== caps || old.extCaps !== extCaps) {
+      u.endpointCaps = { caps, extCaps };
+      if (u.machineGuid) this.toWatchers(u, { type: 'endpoints', ...profileOf(u) });
+    }
+    this.publishOwn(u);
+  }
+
+  /** UUX `<PrivateEndpointData>` (MSNP16+): seen only by the account's own endpoints. */
+  setPrivateEndpoint(accountId: number, endpointId: string, data: PrivateEndpoint): void {
+    const u = this.endpoint(accountId, endpointId);
+    if (!u) return;
+    u.privateData = { name: data.name, idle: data.idle, clientType: data.clientType, state: data.state };
+    this.publishOwn(u);
+  }
+
+  /** The endpoint of this account with this machine GUID (`{lower-case}`), if online. */
+  endpointByGuid(accountId: number, machineGuid: string): OnlineUser | undefined {
     const u = this.online.get(accountId);
-    if (!u || u.personal === personal) return;
-    u.personal = personal;
+    return u && u.machineGuid === machineGuid ? u : undefined;
+  }
+
+  private endpoint(accountId: number, endpointId: string): OnlineUser | undefined {
+    const u = this.online.get(accountId);
+    return u && u.endpointId === endpointId ? u : undefined;
+  }
+
+  /** A profile change, to every watcher that can see the user. */
+  private toWatchers(u: OnlineUser, e: EndpointEvent): void {
     if (u.status === undefined || u.status === 'HDN') return;
-    const list = this.lists.peek(accountId);
+    const list = this.lists.peek(u.accountId);
     if (!list) return;
-    const e: EndpointEvent = { type: 'personal', email: u.email, personal };
     for (const c of list.contacts.values()) {
       if (c.lists & LIST_BITS.RL && this.online.has(c.contactId) && this.visibleWith(u, c.contactId)) this.bus.toAccount(c.contactId, e);
     }
+  }
+
+  /** The account's own endpoints, public and private data, to each of them (the MSNP16+ own UBX). */
+  private publishOwn(u: OnlineUser): void {
+    // Before the client's own <PrivateEndpointData>, its state is its status.
+    const state = u.privateData.state || (u.status ?? 'NLN');
+    const own: OwnEndpointView[] = u.machineGuid ? [{ ...endpointOf(u, u.machineGuid), ...u.privateData, state }] : [];
+    this.bus.toAccount(u.accountId, { type: 'own-endpoints', ...profileOf(u), own });
   }
 
   setAcceptsInvitations(accountId: number, on: boolean): void {
@@ -192,10 +285,23 @@ export class PresenceService {
   }
 
   private event(u: OnlineUser, status: Status | 'FLN'): EndpointEvent {
-    return { type: 'presence', email: u.email, friendlyName: u.friendlyName, status, caps: u.caps, msnObject: u.msnObject, personal: u.personal };
+    return { type: 'presence', ...entry(u, status) };
   }
 }
 
-function entry(u: OnlineUser, status: Status): PresenceEntry {
-  return { email: u.email, friendlyName: u.friendlyName, status, caps: u.caps, msnObject: u.msnObject, personal: u.personal };
+function entry<S extends Status | 'FLN'>(u: OnlineUser, status: S): Omit<PresenceEntry, 'status'> & { status: S } {
+  return {
+    email: u.email, friendlyName: u.friendlyName, status, caps: u.caps, extCaps: u.extCaps, msnObject: u.msnObject, personal: u.personal,
+    endpoints: u.machineGuid ? [endpointOf(u, u.machineGuid)] : [],
+  };
+}
+
+/** The endpoint as watchers see it: UUX capabilities when sent, else CHG's. */
+function endpointOf(u: OnlineUser, machineGuid: string): EndpointView {
+  const c = u.endpointCaps ?? { caps: u.caps, extCaps: u.extCaps };
+  return { machineGuid, caps: c.caps, extCaps: c.extCaps };
+}
+
+function profileOf(u: OnlineUser): ProfileView {
+  return { email: u.email, friendlyName: u.friendlyName, msnObject: u.msnObject, personal: u.personal, endpoints: u.machineGuid ? [endpointOf(u, u.machineGuid)] : [] };
 }

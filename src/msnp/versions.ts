@@ -72,7 +72,30 @@ export interface VersionTraits {
   gcfPolicies: boolean;
   /** Behind MSNPD_EXPERIMENTAL_MSNP13: VER offers it only when that switch is on. */
   experimental: boolean;
+  /**
+   * Error codes sent as `<code> <trid> 0` (a payload length) from MSNP13:
+   * COMPAT: MSNPSharp 3.2.1 (MSNP18) reads a length after these (client-quirks.md).
+   */
+  errorsWithLength: ReadonlySet<number>;
+  /** `USR t SSO S … {machine-guid}` names the endpoint (MSNP16+, versions.md §2e). */
+  machineGuid: boolean;
+  /**
+   * MPOP endpoint data (MSNP16+): `caps:extcaps` on CHG/ILN/NLN, `FLN … 0:0`,
+   * UUX `<EndpointData>`/`<PrivateEndpointData>`, and UBX built by the server
+   * with `<FriendlyName>`, `<MachineGuid>`, `<EndpointData id>` (versions.md §2c).
+   */
+  endpoints: boolean;
+  /** Network-prefixed handles `1:email` in NLN/FLN/UBX (MSNP18, versions.md §2c). */
+  handlePrefix: boolean;
+  /** The first CHG's presence burst is NLN, not ILN (MSNP18: client-quirks.md). */
+  initialNln: boolean;
+  /** `USR t SHA A <circle-ticket>` and circle (network 9) entries in ADL/RML (MSNP18). */
+  circles: boolean;
 }
+
+/** client-quirks.md "Error lines and payload lengths". */
+const LENGTH_ERRORS: ReadonlySet<number> = new Set([203, 204, 205, 210, 234, 241, 508, 509, 511, 933]);
+const NO_CODES: ReadonlySet<number> = new Set();
 
 function traitsFor(version: number): VersionTraits {
   return {
@@ -108,6 +131,12 @@ function traitsFor(version: number): VersionTraits {
     sbAuthDomain: version >= 13,
     sbDirectFlag: version >= 14,
     experimental: version >= 13,
+    errorsWithLength: version >= 13 ? LENGTH_ERRORS : NO_CODES,
+    machineGuid: version >= 16,
+    endpoints: version >= 16,
+    handlePrefix: version >= 18,
+    initialNln: version >= 18,
+    circles: version >= 18,
   };
 }
 

@@ -14,11 +14,11 @@ import { mlFor } from './ml.js';
 import { rng } from './render/classic.js';
 import { bprPush, reverseList, serverRemoval } from './render/lists.js';
 import { CLEARED_PERSONAL, fln, nln, ubxHead } from './render/presence.js';
+import { ubxDocument } from './render/ubx.js';
+import type { OwnEndpointView, ProfileView } from '../../core/presence.js';
 
 /** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
 export type NsState = 'new' | 'ver' | 'auth' | 'online';
-
-const ERRORS_WITH_LENGTH = new Set([203, 204, 205, 210, 234, 241, 508, 509, 511, 933]);
 
 export interface SignedIn {
   id: number;
@@ -33,6 +33,8 @@ export class NsSession extends MsnpSession<NsSession> {
   /** The nonce sent with `USR t SSO S <policy> <nonce>` (MSNP15), awaiting the answer. */
   ssoNonce: string | undefined;
   account: SignedIn | undefined;
+  /** MSNP16+: the machine GUID of `USR SSO S`, `{lower-case}` (sso-sign-in.ts). */
+  machineGuid: string | undefined;
   /** The client has sent SYN (pushes that SYN would carry wait until then). */
   synced = false;
   /** The first CHG has been answered (ILN sent). */
@@ -123,6 +125,7 @@ export class NsSession extends MsnpSession<NsSession> {
       endpointId: this.endpointId,
       dialect: this.version,
       friendlyName: list.friendlyName,
+      machineGuid: this.machineGuid,
     });
     if (replaced) core.bus.toEndpoint(replaced, { type: 'sign-out', reason: 'OTH' });
     this.log.info({ email: list.email, version: this.version, remote: this.transport.remoteAddress }, 'signed in');
@@ -139,10 +142,18 @@ export class NsSession extends MsnpSession<NsSession> {
         if (!this.initialStatusSent) return;
         if (e.status === 'FLN') return this.send(fln(t, e.email));
         this.send(nln(t, { ...e, status: e.status }));
-        this.sendPersonal(e.email, e.personal);
+        this.sendProfile(e);
         return;
       case 'personal':
-        if (this.initialStatusSent) this.sendPersonal(e.email, e.personal || CLEARED_PERSONAL);
+        if (!this.initialStatusSent) return;
+        if (t.endpoints) this.sendProfile(e);
+        else this.sendPersonal(e.email, e.personal || CLEARED_PERSONAL);
+        return;
+      case 'endpoints':
+        if (this.initialStatusSent && t.endpoints) this.sendProfile(e);
+        return;
+      case 'own-endpoints':
+        if (t.endpoints) this.sendProfile(e, e.own);
         return;
       case 'reverse-list':
         // MSNP13+: `ADL 0`/`RML 0` with the RL bit (flows.md §4.2).
@@ -165,7 +176,7 @@ export class NsSession extends MsnpSession<NsSession> {
         this.send(rng(t, e.chatId, this.switchboardAddress(), e.cookie, e.email, e.friendlyName));
         return;
       case 'sign-out':
-        this.send(e.reason === 'deleted' ? 'OUT' : `OUT ${e.reason}`);
+        this.send(e.reason === 'deleted' || e.reason === 'requested' ? 'OUT' : `OUT ${e.reason}`);
         this.close(`signed out (${e.reason})`);
         return;
     }
@@ -173,12 +184,22 @@ export class NsSession extends MsnpSession<NsSession> {
 
   /**
    * COMPAT: MSNPSharp 3.2.1 reads a trailing number on these error lines as a
-   * payload length (client-quirks.md): MSNP13+ get `<code> <trid> 0`.
+   * payload length (client-quirks.md): `<code> <trid> 0` (trait errorsWithLength).
    */
   override sendError(code: number, cmd: Command | number | undefined): void {
-    if (!this.traits?.adl || !ERRORS_WITH_LENGTH.has(code)) return super.sendError(code, cmd);
+    if (!this.traits?.errorsWithLength.has(code)) return super.sendError(code, cmd);
     const t = typeof cmd === 'number' ? cmd : cmd ? (trid(cmd) ?? 0) : 0;
     this.send(`${code} ${t} 0`);
+  }
+
+  /**
+   * What follows a contact's NLN: MSNP16+ always get the server-built UBX
+   * (name, picture location, endpoints); MSNP11-15 the contact's own document
+   * when there is one. `own`: the user's own UBX, with private endpoint data.
+   */
+  sendProfile(p: ProfileView, own?: readonly OwnEndpointView[]): void {
+    if (!this.traits!.endpoints) return this.sendPersonal(p.email, p.personal);
+    this.sendWithPayload(ubxHead(this.traits!, p.email)!, ubxDocument(p, own));
   }
 
   /** A contact's personal message (MSNP11+), as the contact's client wrote it. */

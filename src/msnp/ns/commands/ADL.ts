@@ -16,6 +16,8 @@ import { NEWEST, me, signedIn } from './util.js';
 /** The lists a client may name; RL and PL are the server's (errors.md 241). */
 const CLIENT_LISTS: readonly ListName[] = ['FL', 'AL', 'BL'];
 const CLIENT_BITS = LIST_BITS.FL | LIST_BITS.AL | LIST_BITS.BL;
+/** Network id of a circle's address (versions.md §3). */
+const CIRCLE_NETWORK = 9;
 
 /** The entries of a valid document, or the error that closes the connection. */
 function entriesOf(s: NsSession, payload: Buffer | undefined, verb: string): { initial: boolean; entries: MlEntry[] } {
@@ -24,6 +26,9 @@ function entriesOf(s: NsSession, payload: Buffer | undefined, verb: string): { i
     s.log.info({ verb, why: r.why }, 'bad <ml> document');
     throw new ProtocolError(r.code, true);
   }
+  // MSNP18: circles (network 9, after `USR SHA A`) are acknowledged and left
+  // alone: msnpd has none yet (issue 14). COMPAT: MSNPSharp 3.2.1 (client-quirks.md).
+  if (s.v.circles) r.entries = r.entries.filter((e) => e.network !== CIRCLE_NETWORK);
   if (r.initial) {
     // Initial batch: what cannot be honoured is dropped, never an error.
     return { initial: true, entries: r.entries.filter((e) => e.network === 1).map((e) => ({ ...e, lists: e.lists & CLIENT_BITS })) };
@@ -70,7 +75,7 @@ function sendPresenceOf(s: NsSession, ownerId: number, email: string): void {
   const p = core.presence.entryOf(contact.contactId);
   if (!p) return;
   s.send(nln(s.v, p));
-  s.sendPersonal(p.email, p.personal);
+  s.sendProfile(p);
 }
 
 export const RML = signedIn('RML', [13, NEWEST], 2, async (s, cmd, t) => {

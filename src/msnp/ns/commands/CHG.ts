@@ -6,7 +6,8 @@ import { msnObjectProblem } from '../../../core/client-xml.js';
 import { isStatus } from '../../../core/presence-types.js';
 import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
-import { iln } from '../render/presence.js';
+import { iln, nln } from '../render/presence.js';
+import { parseCaps } from '../uux-documents.js';
 import { initialMailData } from '../render/signin.js';
 import { NEWEST, me, signedIn } from './util.js';
 
@@ -15,10 +16,13 @@ export const CHG = signedIn('CHG', [2, NEWEST], 2, (s, cmd, t) => {
   // FLN is what others see, never a state one sets.
   if (!isStatus(status)) throw new ProtocolError(201);
   let caps = 0;
+  let extCaps = 0;
   let msnObject = '';
   if (s.v.presenceCaps && cmd.args[2] !== undefined) {
-    if (!/^\d{1,10}$/.test(cmd.args[2]) || Number(cmd.args[2]) > 0xffffffff) throw new ProtocolError(201);
-    caps = Number(cmd.args[2]);
+    // MSNP16+: `caps:extcaps`, read as numbers (client-quirks.md "Capabilities").
+    const c = parseCaps(cmd.args[2], s.v.endpoints);
+    if (!c) throw new ProtocolError(201);
+    ({ caps, extCaps } = c);
     // `0` means "no picture" in later versions' convention.
     if (s.v.presenceMsnObject && cmd.args[3] !== undefined && cmd.args[3] !== '0') {
       msnObject = urlDecode(cmd.args[3]);
@@ -28,15 +32,16 @@ export const CHG = signedIn('CHG', [2, NEWEST], 2, (s, cmd, t) => {
   }
   const account = me(s);
   const core = s.ctx.core;
-  core.presence.setStatus(account.id, status, caps, msnObject);
+  core.presence.setStatus(account.id, status, caps, msnObject, extCaps);
   s.send(`CHG ${t} ${cmd.args.slice(1, s.v.presenceMsnObject ? 4 : s.v.presenceCaps ? 3 : 2).join(' ')}`);
   if (s.initialStatusSent) return;
   s.initialStatusSent = true;
   const list = core.lists.peek(account.id);
   if (list) {
     for (const p of core.presence.visibleContacts(list)) {
-      s.send(iln(s.v, t, p));
-      s.sendPersonal(p.email, p.personal);
+      // COMPAT: neither MSNP18 client (Pidgin 2.11, MSNPSharp 3.2.1) handles ILN: NLN (client-quirks.md).
+      s.send(s.v.initialNln ? nln(s.v, p) : iln(s.v, t, p));
+      s.sendProfile(p);
     }
   }
   // COMPAT: the 2005 service sent the mail summary after the first presence burst (ns-msnp8-12 §3.6).

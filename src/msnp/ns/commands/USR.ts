@@ -5,6 +5,8 @@
 // ticket. MSNP15 uses SSO: `USR t SSO I email` gets a policy and a nonce,
 // `USR t SSO S <ticket> <response>` proves the RST proof key (services.md §3.3).
 // MSNP13+ get the policies (`GCF 0`) first. On a dispatch-only listener `USR … I` is answered with XFR NS.
+// MSNP16+ add the machine GUID after the response; MSNP18 clients present
+// their circle ticket with `USR t SHA A <base64>` once signed in (circle-auth.ts).
 import { randomBytes } from 'node:crypto';
 import { normaliseEmail } from '../../../core/email.js';
 import { ProtocolError } from '../../session.js';
@@ -13,16 +15,18 @@ import { newSsoNonce } from '../../../core/sso-response.js';
 import { POLICIES } from '../render/policies.js';
 import { profileMessage, usrOk } from '../render/signin.js';
 import { parseSsoSignIn } from '../sso-sign-in.js';
+import { circleAuth } from './circle-auth.js';
 import type { NsSession } from '../session.js';
 import { NEWEST, needArgs, tridOf, type NsCommand } from './util.js';
 
 export const USR: NsCommand = {
   verb: 'USR',
   versions: [2, NEWEST],
-  states: ['ver', 'auth'],
+  states: ['ver', 'auth', 'online'],
   outOfState: 207,
   async handle(s, cmd) {
     const t = tridOf(cmd);
+    if (s.state === 'online') return circleAuth(s, cmd, t);
     needArgs(cmd, 4);
     const [, pkg, stage, arg] = cmd.args as [string, string, string, string];
     // Each version has one package (MSNP15 also TWN); CTP (MSNP2 clear text) is not offered.
@@ -58,6 +62,7 @@ export const USR: NsCommand = {
         const r = a && nonce ? await core.serviceTokens.verifySsoSignIn(a.ticket, a.response, nonce, s.pendingEmail) : undefined;
         if (r?.ok) {
           accountId = r.accountId;
+          if (s.v.machineGuid) s.machineGuid = a!.machineGuid;
           mspAuth = /(?:^|&)t=([^&]*)/.exec(a!.ticket)?.[1] ?? a!.ticket;
         } else s.log.info({ email: s.pendingEmail, reason: r?.reason ?? 'malformed' }, 'SSO response refused');
       } else {

@@ -52,3 +52,17 @@ export function rst2For(email: string, password: string): CapturedRst {
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return { ...c, user: email, password, body: c.body.split(c.user).join(escape(email)).split(c.password).join(escape(password)) };
 }
+
+/** Every token of the RST2 answer to a captured request, by its address (`t=…&p=…`). */
+export async function rst2Tokens(t: TestServer, c: CapturedRst): Promise<Map<string, string>> {
+  const r = await httpsRequest(t.server.ports.https!, {
+    host: 'login.live.com', method: 'POST', path: c.path, headers: { 'Content-Type': c['content-type'] }, body: c.body,
+  });
+  const out = new Map<string, string>();
+  for (const m of r.body.toString('utf8').matchAll(/<wst:RequestSecurityTokenResponse>(.*?)<\/wst:RequestSecurityTokenResponse>/g)) {
+    const address = /<wsa:Address>([^<]*)<\/wsa:Address>/.exec(m[1]!)?.[1];
+    const token = /<wsse:BinarySecurityToken [^>]*>([^<]*)</.exec(m[1]!)?.[1];
+    if (address && token) out.set(address, token.replace(/&amp;/g, '&'));
+  }
+  return out;
+}

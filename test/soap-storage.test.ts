@@ -243,6 +243,7 @@ describe('storage service over SOAP', () => {
     assert.equal(plain.status, 200);
     assert.ok(plain.body.equals(pic));
     assert.equal(plain.header('content-length'), String(pic.length));
+    assert.equal(plain.header('x-content-type-options'), 'nosniff');
     const u = new URL(url);
     const secure = await httpsRequest(t.server.ports.https!, { host: u.hostname, path: u.pathname });
     assert.equal(secure.status, 200);
@@ -447,6 +448,33 @@ describe('storage service over SOAP', () => {
     } finally {
       await s.stop();
     }
+  });
+
+  test('an account keeps its four newest documents; a deleted account takes its profile and pictures with it', async () => {
+    const a = await account();
+    await createProfile(a);
+    const urls: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ok(await call(a, 'CreateDocument', createDocumentInner(a.cid, png(300, 100 + i), `p${i}`)), 'CreateDocument');
+      urls.push(preAuthUrl(await getProfile(a))!);
+    }
+    assert.equal((await fetchPicture(urls[0]!, a.storage)).status, 404, 'the oldest went');
+    for (const u of urls.slice(1)) assert.equal((await fetchPicture(u, a.storage)).status, 200);
+    const found = ok(await call(a, 'FindDocuments', `<objectHandle>${alias(a.cid, '/UserTiles')}</objectHandle>`), 'FindDocuments');
+    assert.deepEqual(all(found, 'soap:Envelope/soap:Body/FindDocumentsResponse/Document').map((d) => text(d, 'Name')), ['p4', 'p3', 'p2', 'p1']);
+    await t.server.core.accounts.remove(a.email);
+    for (const u of urls) assert.equal((await fetchPicture(u, a.storage)).status, 404);
+    assert.equal(await t.server.core.profiles.get(a.id), undefined);
+  });
+
+  test('WLM 8.5 (storage/w10 in SOAPAction) is answered in its namespace', async () => {
+    const a = await account();
+    await createProfile(a);
+    const W10 = 'http://www.msn.com/webservices/storage/w10';
+    const r = await soapPost(t, { host: 'storage.msn.com', path: PATH, action: `${W10}/GetProfile`, body: envelope(a.storage, 'GetProfile', getProfileInner(a.cid)).replaceAll(NS, W10) });
+    assert.equal(r.status, 200, body(r).slice(0, 300));
+    assert.match(body(r), new RegExp(`<GetProfileResponse xmlns="${W10}">`));
+    assert.match(body(r), new RegExp(`<StorageUserHeader xmlns="${W10}">`));
   });
 
   test('the picture limit and the tile URL are configurable and checked', () => {

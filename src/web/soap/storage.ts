@@ -10,7 +10,7 @@ import type { Core } from '../../core/core.js';
 import { StorageError } from '../../core/expression-profiles.js';
 import type { Principal } from './auth.js';
 import type { SoapAction, SoapContext } from './endpoint.js';
-import { boolOf, child, children, headerAction, textOf } from './envelope.js';
+import { boolOf, child, children, textOf } from './envelope.js';
 import { SoapFault } from './fault.js';
 import {
   documentRid,
@@ -58,7 +58,7 @@ async function orFault<T>(op: () => Promise<T>): Promise<T> {
 
 /** The action's answer: the storage headers and `inner` in the request's namespace. */
 function answer(ctx: SoapContext, inner: (ns: string) => string): { header: string; body: string } {
-  const ns = storageNs(headerAction(ctx.req));
+  const ns = storageNs(ctx.req.headers['soapaction']);
   return { header: storageHeaders(ns, ctx.soap), body: inner(ns) };
 }
 

@@ -37,6 +37,8 @@ export interface SoapEndpoint {
    * carries a picture in base64. Every other request keeps `limits.maxBody`.
    */
   bodyLimits?: Record<string, number>;
+  /** Elements whose long base64 texts are kept out of the XML parser (see parseSoap). */
+  bulkElements?: readonly string[];
   /** Requests per account (item 8: rate per token). */
   rate?: AccountRate;
 }
@@ -65,7 +67,7 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
       const limits = ep.limits ?? DEFAULT_SOAP_LIMITS;
       const named = headerAction(req);
       const larger = named !== undefined && ep.bodyLimits && Object.hasOwn(ep.bodyLimits, named) ? ep.bodyLimits[named] : undefined;
-      const soap = parseSoap(req, larger === undefined ? limits : { ...limits, maxBody: larger });
+      const soap = parseSoap(req, larger === undefined ? limits : { ...limits, maxBody: larger }, ep.bulkElements);
       action = soap.action;
       const run = Object.hasOwn(ep.actions, soap.action) ? ep.actions[soap.action] : undefined;
       if (!run) throw SoapFault.client(`Server did not recognize the action ${soap.action}`, 'UnknownAction');

@@ -55,6 +55,7 @@ export function storageRoutes(router: Router, core: Core, log: Logger, limit: So
     rate: new AccountRate(limit.rate, limit.burst),
     actions: storageActions(core, o),
     bodyLimits: { CreateDocument: bodyLimit, UpdateDocument: bodyLimit },
+    bulkElements: ['Data'],
   });
   router.on('POST', STORAGE_PATH, handler);
   router.onPrefix('GET', TILE_PREFIX, tileHandler(core));

@@ -40,6 +40,10 @@ export interface Config {
   gatewayRequestBurst: number;
   soapRequestRate: number;
   soapRequestBurst: number;
+  /** Largest display picture the storage service keeps, in bytes. */
+  storageMaxPicture: number;
+  /** Where display pictures are served: the start of the PreAuthURLs GetProfile names (plain HTTP). */
+  storageTileUrl: string;
   /** Seconds a Passport ticket stays valid. */
   ticketTtl: number;
   /** Seconds an RST/RST2 service token (contacts, storage, SSO, ...) stays valid. */
@@ -183,6 +187,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_GATEWAY_REQUEST_BURST', 'gateway requests one address may make in a burst (default 200)'],
   ['MSNPD_SOAP_REQUEST_RATE', 'SOAP requests (address book, sharing) per second one account may make; 0 = no limit (default 20)'],
   ['MSNPD_SOAP_REQUEST_BURST', 'SOAP requests one account may make in a burst (default 100)'],
+  ['MSNPD_STORAGE_MAX_PICTURE', 'largest display picture in bytes the storage service (WLM 2009, MSNPSharp) keeps; a CreateDocument may be a third larger in base64 (default 131072, at most 184320)'],
+  ['MSNPD_STORAGE_TILE_URL', 'start of the URLs display pictures are fetched from over plain HTTP; name the HTTP port when it is not 80 (default http://blufiles.storage.msn.com)'],
   ['MSNPD_TICKET_TTL', 'seconds a Passport ticket stays valid for web use; it signs in once (default 86400)'],
   ['MSNPD_SERVICE_TOKEN_TTL', 'seconds an RST/RST2 service token (address book, storage, SSO sign-in) stays valid (default 86400)'],
   ['MSNPD_DISPATCH', 'same (sign in on the NS port) or redirect (XFR NS to MSNPD_NOTIFY_PORT); default same'],
@@ -230,6 +236,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!!env.MSNPD_TLS_LEGACY_CERT !== !!env.MSNPD_TLS_LEGACY_KEY) {
     throw new ConfigError(env.MSNPD_TLS_LEGACY_CERT ? 'MSNPD_TLS_LEGACY_KEY' : 'MSNPD_TLS_LEGACY_CERT', 'MSNPD_TLS_LEGACY_CERT and MSNPD_TLS_LEGACY_KEY must be set together');
   }
+  const tileUrl = str(env, 'MSNPD_STORAGE_TILE_URL', 'http://blufiles.storage.msn.com').replace(/\/+$/, '');
+  if (!/^https?:\/\/[A-Za-z0-9.:\-\[\]]+(\/[A-Za-z0-9._~\-\/]*)?$/.test(tileUrl)) throw new ConfigError('MSNPD_STORAGE_TILE_URL', `not an http(s) URL without a query: "${tileUrl}"`);
   const logLevel = oneOf(env, 'MSNPD_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const);
   return {
     dataDir: path.resolve(str(env, 'MSNPD_DATA', './data')),
@@ -256,6 +264,8 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayRequestBurst: int(env, 'MSNPD_GATEWAY_REQUEST_BURST', 200, 1, 1_000_000),
     soapRequestRate: int(env, 'MSNPD_SOAP_REQUEST_RATE', 20, 0, 1_000_000),
     soapRequestBurst: int(env, 'MSNPD_SOAP_REQUEST_BURST', 100, 1, 1_000_000),
+    storageMaxPicture: int(env, 'MSNPD_STORAGE_MAX_PICTURE', 131072, 1024, 184320),
+    storageTileUrl: tileUrl,
     ticketTtl: int(env, 'MSNPD_TICKET_TTL', 86400, 1, 86400 * 7),
     serviceTokenTtl: int(env, 'MSNPD_SERVICE_TOKEN_TTL', 86400, 1, 86400 * 7),
     dispatch: oneOf(env, 'MSNPD_DISPATCH', 'same', ['same', 'redirect'] as const),

@@ -3,6 +3,7 @@
 import type net from 'node:net';
 import type { Config } from './config.js';
 import { Core } from './core/core.js';
+import { DEFAULT_STORAGE_LIMITS } from './core/expression-profiles.js';
 import type { Clock } from './core/clock.js';
 import type { Logger } from './log.js';
 import { listenTcp } from './msnp/tcp.js';
@@ -61,6 +62,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       ipv6Prefix: config.ipv6Prefix,
       ticketTtlSeconds: config.ticketTtl,
       serviceTokenTtlSeconds: config.serviceTokenTtl,
+      storageLimits: { ...DEFAULT_STORAGE_LIMITS, maxPictureBytes: config.storageMaxPicture },
       chats: {
         cookieTtlMs: config.cookieTtl * 1000,
         ringTimeoutMs: config.ringTimeout * 1000,

@@ -10,6 +10,7 @@ import { ChatService, type ChatTimeouts } from './chats.js';
 import { systemClock, type Clock } from './clock.js';
 import { ContactService, DEFAULT_CONTACT_LIMITS, type ContactLimits } from './contacts.js';
 import { DeadlineHeap } from './deadline-heap.js';
+import { DEFAULT_STORAGE_LIMITS, ExpressionProfiles, type StorageLimits } from './expression-profiles.js';
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
 import { LoginGuard } from './login-guard.js';
@@ -30,6 +31,8 @@ export interface CoreOptions {
   serviceTokenTtlSeconds?: number;
   chats: ChatTimeouts;
   contactLimits?: ContactLimits;
+  /** The storage service's limits (pictures, documents). */
+  storageLimits?: StorageLimits;
   clock?: Clock;
   bus?: EventBus;
 }
@@ -48,6 +51,7 @@ export class Core {
   readonly loginGuard: LoginGuard;
   readonly tickets: TicketService;
   readonly serviceTokens: ServiceTokens;
+  readonly profiles: ExpressionProfiles;
   private endpointSeq = 0;
   /**
    * This process's part of every endpoint id: random, so ids stay unique when
@@ -74,6 +78,7 @@ export class Core {
     this.serviceTokens = new ServiceTokens(store, (opts.serviceTokenTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers, (e) =>
       log.error({ err: e }, 'deleting expired service tokens failed'),
     );
+    this.profiles = new ExpressionProfiles(store, opts.storageLimits ?? DEFAULT_STORAGE_LIMITS, () => this.clock.now());
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
   }
 

@@ -68,6 +68,39 @@ export interface ServiceTokenRow {
   sealedProofKey: string | null;
 }
 
+/** An account's roaming expression profile (the storage service's GetProfile). */
+export interface StorageProfile {
+  accountId: number;
+  createdAt: number;
+  modifiedAt: number;
+  /** Null: never set through the storage service. */
+  displayName: string | null;
+  displayNameModifiedAt: number;
+  personalStatus: string | null;
+  personalStatusModifiedAt: number;
+  flags: number;
+  /** The document shown as the display picture, if any. */
+  photoId: number | null;
+}
+
+/** A stored document (a display picture) without its bytes. */
+export interface StorageDocumentInfo {
+  id: number;
+  accountId: number;
+  /** The random part of the address it is served at. */
+  urlKey: string;
+  name: string;
+  contentType: string;
+  size: number;
+  modifiedAt: number;
+}
+
+export interface StorageDocument extends StorageDocumentInfo {
+  data: Buffer;
+}
+
+export type NewStorageDocument = Omit<StorageDocumentInfo, 'id' | 'size'> & { data: Buffer };
+
 /** Operations available inside and outside a transaction. */
 export interface StoreOps {
   getAccountByEmail(email: string): Promise<Account | undefined>;
@@ -117,6 +150,21 @@ export interface StoreOps {
   deleteServiceTokensOf(accountId: number): Promise<void>;
   /** Deletes tokens expired at `now`; returns how many. */
   deleteExpiredServiceTokens(now: number): Promise<number>;
+
+  getStorageProfile(accountId: number): Promise<StorageProfile | undefined>;
+  putStorageProfile(p: StorageProfile): Promise<void>;
+  /** Stores a document; the account's oldest beyond `maxPerAccount` are deleted (and unlinked from the profile). */
+  addStorageDocument(d: NewStorageDocument, maxPerAccount: number): Promise<number>;
+  /** Replaces a document's bytes, type, name, address key and time; false when the account has no such document. */
+  replaceStorageDocument(accountId: number, id: number, d: Omit<NewStorageDocument, 'accountId'>): Promise<boolean>;
+  /** The account's document `id` (never another account's). */
+  getStorageDocument(accountId: number, id: number): Promise<StorageDocument | undefined>;
+  /** The document served at `urlKey`. */
+  getStorageDocumentByKey(urlKey: string): Promise<StorageDocument | undefined>;
+  /** The account's documents, newest first, without their bytes. */
+  listStorageDocuments(accountId: number): Promise<StorageDocumentInfo[]>;
+  /** Deletes the account's document (and unlinks it from the profile); false when there was none. */
+  deleteStorageDocument(accountId: number, id: number): Promise<boolean>;
 
   appendAdminEvent(type: string, payload: Record<string, unknown>): Promise<number>;
   adminEventsAfter(id: number): Promise<AdminEvent[]>;

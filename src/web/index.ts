@@ -8,6 +8,7 @@ import { msgrConfigRoutes } from './msgrconfig.js';
 import { rstRoutes } from './rst.js';
 import { rst2Routes } from './rst2.js';
 import { soapRoutes, type SoapRate } from './soap/routes.js';
+import { storageRoutes, type StorageWebOptions } from './soap/storage-routes.js';
 import { Router, text } from './router.js';
 import { WebServer } from './server.js';
 
@@ -20,8 +21,14 @@ export interface RunningWeb {
   problems: string[];
 }
 
-/** `more`: routes of other fronts (the HTTP gateway); `soap`: the SOAP services' per-account request rate. */
-export function buildRouter(core: Core, log: Logger, more?: (router: Router) => void, soap: SoapRate = { rate: 20, burst: 100 }): Router {
+/** `more`: routes of other fronts (the HTTP gateway); `soap`: the SOAP services' per-account request rate; `storage`: where pictures are served. */
+export function buildRouter(
+  core: Core,
+  log: Logger,
+  more?: (router: Router) => void,
+  soap: SoapRate = { rate: 20, burst: 100 },
+  storage: StorageWebOptions = { tileUrl: 'http://blufiles.storage.msn.com' },
+): Router {
   const router = new Router();
   router.on('GET', '/', () => text(200, 'OK', 'msnpd web services\n'));
   // WLM probes the sign-in host with an empty POST as a reachability check (services.md §13).
@@ -30,6 +37,7 @@ export function buildRouter(core: Core, log: Logger, more?: (router: Router) => 
   rstRoutes(router, core, log);
   rst2Routes(router, core, log);
   soapRoutes(router, core, log, soap);
+  storageRoutes(router, core, log, soap, storage);
   msgrConfigRoutes(router);
   more?.(router);
   return router;
@@ -58,7 +66,7 @@ export async function startWeb(config: Config, core: Core, log: Logger, more?: (
   if (material.created) log.info({ ca: material.caPath }, 'made the local certificate authority / server certificate');
   for (const w of material.warnings) log.warn(w);
   const server = new WebServer({
-    router: buildRouter(core, log.child({ server: 'web' }), more, { rate: config.soapRequestRate, burst: config.soapRequestBurst }),
+    router: buildRouter(core, log.child({ server: 'web' }), more, { rate: config.soapRequestRate, burst: config.soapRequestBurst }, { tileUrl: config.storageTileUrl }),
     log: log.child({ server: 'web' }),
     tls: material,
     legacyTls: config.tlsLegacy,

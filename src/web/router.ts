@@ -42,6 +42,8 @@ export function normalisePath(raw: string): string {
 
 export class Router {
   private readonly routes = new Map<string, Map<string, WebHandler>>();
+  /** Routes for every path under a prefix (lower case, ending in `/`), tried when no exact route matches. */
+  private readonly prefixes: { prefix: string; methods: Map<string, WebHandler> }[] = [];
 
   on(method: string, path: string, handler: WebHandler): this {
     const key = path.toLowerCase();
@@ -51,9 +53,19 @@ export class Router {
     return this;
   }
 
+  /** `handler` for every path that starts with `prefix` (which ends in `/`), e.g. the picture addresses. */
+  onPrefix(method: string, prefix: string, handler: WebHandler): this {
+    const key = prefix.toLowerCase();
+    let entry = this.prefixes.find((p) => p.prefix === key);
+    if (!entry) this.prefixes.push((entry = { prefix: key, methods: new Map() }));
+    entry.methods.set(method.toUpperCase(), handler);
+    return this;
+  }
+
   /** The handler for a request; a 404 or 405 answer otherwise. */
   async handle(req: WebRequest): Promise<WebResponse> {
-    const m = this.routes.get(req.path.toLowerCase());
+    const path = req.path.toLowerCase();
+    const m = this.routes.get(path) ?? this.prefixes.find((p) => path.startsWith(p.prefix) && path.length > p.prefix.length)?.methods;
     if (!m) return text(404, 'Not Found', 'no such page\n');
     const h = m.get(req.method) ?? (req.method === 'HEAD' ? m.get('GET') : undefined);
     if (!h) return { ...text(405, 'Method Not Allowed', 'method not allowed\n'), headers: { Allow: [...m.keys()].join(', '), 'Content-Type': 'text/plain; charset=utf-8' } };

@@ -67,3 +67,8 @@ export function rst2For(email: string, password: string): CapturedRst {
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return { ...c, user: email, password, body: c.body.split(c.user).join(escape(email)).split(c.password).join(escape(password)) };
 }
+
+/** Every token of the RST2 answer to a captured request, by its address (`t=…&p=…`). */
+export async function rst2Tokens(t: TestServer, c: CapturedRst): Promise<Map<string, string>> {
+  return new Map((await rstTokens(t, c)).map((x) => [x.address, x.ticket]));
+}

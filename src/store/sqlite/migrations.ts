@@ -76,4 +76,33 @@ CREATE INDEX service_tokens_by_account ON service_tokens(account_id, created_at)
 CREATE INDEX service_tokens_by_expiry ON service_tokens(expires_at);
 `,
   },
+  {
+    // The storage service (issue 13 item 6): each account's roaming expression
+    // profile and its display-picture documents, with their bytes. A document's
+    // url_key is the random part of the address the picture is served at.
+    version: 4,
+    sql: `
+CREATE TABLE storage_profiles (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  modified_at BIGINT NOT NULL,
+  display_name TEXT,
+  display_name_modified_at BIGINT NOT NULL,
+  personal_status TEXT,
+  personal_status_modified_at BIGINT NOT NULL,
+  flags INTEGER NOT NULL DEFAULT 0,
+  photo_id INTEGER
+);
+CREATE TABLE storage_documents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  url_key TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  data BLOB NOT NULL,
+  modified_at BIGINT NOT NULL
+);
+CREATE INDEX storage_documents_by_account ON storage_documents(account_id, id);
+`,
+  },
 ];

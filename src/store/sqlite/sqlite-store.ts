@@ -17,6 +17,10 @@ import {
   StoreBusyError,
   type RemovedEntry,
   type ServiceTokenRow,
+  type NewStorageDocument,
+  type StorageDocument,
+  type StorageDocumentInfo,
+  type StorageProfile,
   type Store,
   type StoreOps,
 } from '../store.js';
@@ -52,6 +56,37 @@ interface ContactRow {
 
 function toContact(r: ContactRow, groups: number[]): Contact {
   return { contactId: r.contact_id, email: r.email, friendlyName: r.friendly_name, lists: r.lists, guid: r.guid, groups };
+}
+
+interface ProfileRow {
+  account_id: number;
+  created_at: number;
+  modified_at: number;
+  display_name: string | null;
+  display_name_modified_at: number;
+  personal_status: string | null;
+  personal_status_modified_at: number;
+  flags: number;
+  photo_id: number | null;
+}
+
+interface DocumentRow {
+  id: number;
+  account_id: number;
+  url_key: string;
+  name: string;
+  content_type: string;
+  data?: Buffer;
+  size: number;
+  modified_at: number;
+}
+
+function toDocumentInfo(r: DocumentRow): StorageDocumentInfo {
+  return { id: r.id, accountId: r.account_id, urlKey: r.url_key, name: r.name, contentType: r.content_type, size: r.size, modifiedAt: r.modified_at };
+}
+
+function toDocument(r: DocumentRow | undefined): StorageDocument | undefined {
+  return r && { ...toDocumentInfo(r), data: r.data ?? Buffer.alloc(0) };
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -132,6 +167,26 @@ class SqliteOps {
       deleteToken: p('DELETE FROM service_tokens WHERE token_hash = ?'),
       deleteTokensOf: p('DELETE FROM service_tokens WHERE account_id = ?'),
       deleteExpiredTokens: p('DELETE FROM service_tokens WHERE expires_at <= ?'),
+      getProfile: p('SELECT * FROM storage_profiles WHERE account_id = ?'),
+      putProfile: p(
+        'INSERT INTO storage_profiles (account_id, created_at, modified_at, display_name, display_name_modified_at, personal_status, personal_status_modified_at, flags, photo_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET created_at = excluded.created_at, modified_at = excluded.modified_at, display_name = excluded.display_name, display_name_modified_at = excluded.display_name_modified_at, personal_status = excluded.personal_status, personal_status_modified_at = excluded.personal_status_modified_at, flags = excluded.flags, photo_id = excluded.photo_id',
+      ),
+      addDocument: p('INSERT INTO storage_documents (account_id, url_key, name, content_type, data, modified_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      replaceDocument: p('UPDATE storage_documents SET url_key = ?, name = ?, content_type = ?, data = ?, modified_at = ? WHERE account_id = ? AND id = ?'),
+      // Unlinks the documents about to be capped away (the profile never points at a deleted one).
+      unlinkCapped: p(
+        'UPDATE storage_profiles SET photo_id = NULL WHERE account_id = ? AND photo_id IN (SELECT id FROM storage_documents WHERE account_id = ? AND id NOT IN (SELECT id FROM storage_documents WHERE account_id = ? ORDER BY id DESC LIMIT ?))',
+      ),
+      capDocuments: p(
+        'DELETE FROM storage_documents WHERE account_id = ? AND id NOT IN (SELECT id FROM storage_documents WHERE account_id = ? ORDER BY id DESC LIMIT ?)',
+      ),
+      getDocument: p('SELECT *, length(data) AS size FROM storage_documents WHERE account_id = ? AND id = ?'),
+      documentByKey: p('SELECT *, length(data) AS size FROM storage_documents WHERE url_key = ?'),
+      listDocuments: p(
+        'SELECT id, account_id, url_key, name, content_type, modified_at, length(data) AS size FROM storage_documents WHERE account_id = ? ORDER BY id DESC',
+      ),
+      unlinkDocument: p('UPDATE storage_profiles SET photo_id = NULL WHERE account_id = ? AND photo_id = ?'),
+      deleteDocument: p('DELETE FROM storage_documents WHERE account_id = ? AND id = ?'),
       appendEvent: p('INSERT INTO admin_events (type, payload, created_at) VALUES (?, ?, ?)'),
       eventsAfter: p('SELECT id, type, payload FROM admin_events WHERE id > ? ORDER BY id LIMIT 1000'),
       lastEvent: p('SELECT COALESCE(MAX(id), 0) AS id FROM admin_events'),
@@ -320,6 +375,53 @@ class SqliteOps {
   deleteExpiredServiceTokens(now: number): number {
     return this.st.deleteExpiredTokens!.run(now).changes;
   }
+  getStorageProfile(accountId: number): StorageProfile | undefined {
+    const r = this.st.getProfile!.get(accountId) as ProfileRow | undefined;
+    return (
+      r && {
+        accountId: r.account_id,
+        createdAt: r.created_at,
+        modifiedAt: r.modified_at,
+        displayName: r.display_name,
+        displayNameModifiedAt: r.display_name_modified_at,
+        personalStatus: r.personal_status,
+        personalStatusModifiedAt: r.personal_status_modified_at,
+        flags: r.flags,
+        photoId: r.photo_id,
+      }
+    );
+  }
+  putStorageProfile(p: StorageProfile): void {
+    this.st.putProfile!.run(
+      p.accountId, p.createdAt, p.modifiedAt, p.displayName, p.displayNameModifiedAt, p.personalStatus, p.personalStatusModifiedAt, p.flags, p.photoId,
+    );
+  }
+  addStorageDocument(d: NewStorageDocument, maxPerAccount: number): number {
+    return this.atomic(() => {
+      const id = Number(this.st.addDocument!.run(d.accountId, d.urlKey, d.name, d.contentType, d.data, d.modifiedAt).lastInsertRowid);
+      this.st.unlinkCapped!.run(d.accountId, d.accountId, d.accountId, maxPerAccount);
+      this.st.capDocuments!.run(d.accountId, d.accountId, maxPerAccount);
+      return id;
+    });
+  }
+  replaceStorageDocument(accountId: number, id: number, d: Omit<NewStorageDocument, 'accountId'>): boolean {
+    return this.st.replaceDocument!.run(d.urlKey, d.name, d.contentType, d.data, d.modifiedAt, accountId, id).changes > 0;
+  }
+  getStorageDocument(accountId: number, id: number): StorageDocument | undefined {
+    return toDocument(this.st.getDocument!.get(accountId, id) as DocumentRow | undefined);
+  }
+  getStorageDocumentByKey(urlKey: string): StorageDocument | undefined {
+    return toDocument(this.st.documentByKey!.get(urlKey) as DocumentRow | undefined);
+  }
+  listStorageDocuments(accountId: number): StorageDocumentInfo[] {
+    return (this.st.listDocuments!.all(accountId) as DocumentRow[]).map((r) => toDocumentInfo(r));
+  }
+  deleteStorageDocument(accountId: number, id: number): boolean {
+    return this.atomic(() => {
+      this.st.unlinkDocument!.run(accountId, id);
+      return this.st.deleteDocument!.run(accountId, id).changes > 0;
+    });
+  }
   appendAdminEvent(type: string, payload: Record<string, unknown>): number {
     return Number(this.st.appendEvent!.run(type, JSON.stringify(payload), Date.now()).lastInsertRowid);
   }
@@ -342,13 +444,15 @@ const OPS: Record<keyof StoreOps, true> = {
   setProperty: true, bumpListVersion: true, bumpListVersionsOf: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
   getGroups: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
   lastAdminEventId: true, putServiceToken: true, getServiceToken: true, deleteServiceToken: true, deleteServiceTokensOf: true,
-  deleteExpiredServiceTokens: true,
+  deleteExpiredServiceTokens: true, getStorageProfile: true, putStorageProfile: true, addStorageDocument: true, replaceStorageDocument: true,
+  getStorageDocument: true, getStorageDocumentByKey: true, listStorageDocuments: true, deleteStorageDocument: true,
 };
 
 /** The operations that only read (the others write, or may). */
 const READS: ReadonlySet<keyof StoreOps> = new Set<keyof StoreOps>([
   'getAccountByEmail', 'getCredentials', 'getAccountById', 'listAccounts', 'getContacts', 'getContact', 'getSharedProperties',
-  'getGroups', 'adminEventsAfter', 'lastAdminEventId', 'getServiceToken',
+  'getGroups', 'adminEventsAfter', 'lastAdminEventId', 'getServiceToken', 'getStorageProfile', 'getStorageDocument', 'getStorageDocumentByKey',
+  'listStorageDocuments',
 ]);
 
 /** Wraps every synchronous operation in a Promise, run through `gate`. */

@@ -5,7 +5,7 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import type { WebHandler, WebRequest, WebResponse } from '../router.js';
 import { authenticate, type Principal, type SoapService } from './auth.js';
-import { DEFAULT_SOAP_LIMITS, parseSoap, type SoapLimits, type SoapRequest } from './envelope.js';
+import { DEFAULT_SOAP_LIMITS, headerAction, parseSoap, type SoapLimits, type SoapRequest } from './envelope.js';
 import { SOAP_NS, SoapFault } from './fault.js';
 import type { AccountRate } from './rate.js';
 
@@ -31,6 +31,14 @@ export interface SoapEndpoint {
   service: SoapService;
   actions: Record<string, SoapAction>;
   limits?: SoapLimits;
+  /**
+   * Larger bodies for the actions named here (by the SOAPAction header, which
+   * must then match the body's element): the storage service's CreateDocument
+   * carries a picture in base64. Every other request keeps `limits.maxBody`.
+   */
+  bodyLimits?: Record<string, number>;
+  /** Elements whose long base64 texts are kept out of the XML parser (see parseSoap). */
+  bulkElements?: readonly string[];
   /** Requests per account (item 8: rate per token). */
   rate?: AccountRate;
   /**
@@ -61,7 +69,10 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
     try {
       // Tickets are credentials: they travel only over TLS (every client calls these services over HTTPS).
       if (!req.secure && !ep.plainHttp) throw SoapFault.client('This service is only served over HTTPS', 'BadArgument');
-      const soap = parseSoap(req, ep.limits ?? DEFAULT_SOAP_LIMITS);
+      const limits = ep.limits ?? DEFAULT_SOAP_LIMITS;
+      const named = headerAction(req);
+      const larger = named !== undefined && ep.bodyLimits && Object.hasOwn(ep.bodyLimits, named) ? ep.bodyLimits[named] : undefined;
+      const soap = parseSoap(req, larger === undefined ? limits : { ...limits, maxBody: larger }, ep.bulkElements);
       action = soap.action;
       const run = Object.hasOwn(ep.actions, soap.action) ? ep.actions[soap.action] : undefined;
       if (!run) throw SoapFault.client(`Server did not recognize the action ${soap.action}`, 'UnknownAction');

@@ -61,6 +61,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       ipv6Prefix: config.ipv6Prefix,
       ticketTtlSeconds: config.ticketTtl,
       serviceTokenTtlSeconds: config.serviceTokenTtl,
+      offlineLimits: { maxBytes: config.oimMaxBytes, perRecipient: config.oimMaxPerRecipient, perSender: config.oimMaxPerSender },
       chats: {
         cookieTtlMs: config.cookieTtl * 1000,
         ringTimeoutMs: config.ringTimeout * 1000,

@@ -12,6 +12,7 @@ import { DeadlineHeap } from './deadline-heap.js';
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
 import { LoginGuard } from './login-guard.js';
+import { DEFAULT_OFFLINE_LIMITS, OfflineMessages, type OfflineLimits } from './offline-messages.js';
 import { ServiceTokens } from './service-tokens.js';
 import { TicketService } from './tickets.js';
 import { PresenceService } from './presence.js';
@@ -29,6 +30,7 @@ export interface CoreOptions {
   serviceTokenTtlSeconds?: number;
   chats: ChatTimeouts;
   contactLimits?: ContactLimits;
+  offlineLimits?: OfflineLimits;
   clock?: Clock;
   bus?: EventBus;
 }
@@ -47,6 +49,7 @@ export class Core {
   readonly loginGuard: LoginGuard;
   readonly tickets: TicketService;
   readonly serviceTokens: ServiceTokens;
+  readonly offline: OfflineMessages;
   private endpointSeq = 0;
   private adminCursor = 0;
 
@@ -68,6 +71,7 @@ export class Core {
     this.serviceTokens = new ServiceTokens(store, (opts.serviceTokenTtlSeconds ?? 86400) * 1000, () => this.clock.now(), this.timers, (e) =>
       log.error({ err: e }, 'deleting expired service tokens failed'),
     );
+    this.offline = new OfflineMessages(store, this.lists, this.bus, this.clock, opts.offlineLimits ?? DEFAULT_OFFLINE_LIMITS);
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
   }
 

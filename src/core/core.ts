@@ -12,6 +12,7 @@ import { DeadlineHeap } from './deadline-heap.js';
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
 import { LoginGuard } from './login-guard.js';
+import { OfflineCourier } from './offline-courier.js';
 import { DEFAULT_OFFLINE_LIMITS, OfflineMessages, type OfflineLimits } from './offline-messages.js';
 import { ServiceTokens } from './service-tokens.js';
 import { TicketService } from './tickets.js';
@@ -50,6 +51,7 @@ export class Core {
   readonly tickets: TicketService;
   readonly serviceTokens: ServiceTokens;
   readonly offline: OfflineMessages;
+  readonly courier: OfflineCourier;
   private endpointSeq = 0;
   private adminCursor = 0;
 
@@ -73,6 +75,7 @@ export class Core {
     );
     this.offline = new OfflineMessages(store, this.lists, this.bus, this.clock, opts.offlineLimits ?? DEFAULT_OFFLINE_LIMITS);
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
+    this.courier = new OfflineCourier(this.offline, this.chats, this.timers, this.clock, (e) => log.error({ err: e }, 'delivering offline messages failed'));
   }
 
   /** A process-unique id for a new endpoint (connection). */

@@ -107,8 +107,12 @@ export function headerAction(req: WebRequest): string | undefined {
   return v.slice(v.lastIndexOf('/') + 1);
 }
 
-/** The request as a SoapRequest, or the fault to answer. */
-export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIMITS): SoapRequest {
+/**
+ * The request as a SoapRequest, or the fault to answer. `wholeBody`: the
+ * action is the SOAPAction header's and `body` is all of soap:Body (the OIM
+ * Store body holds two elements, MessageType and Content: oim_ws.wsdl).
+ */
+export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIMITS, wholeBody = false): SoapRequest {
   if (req.body.length > limits.maxBody) throw SoapFault.client(`Request body larger than ${limits.maxBody} bytes`, 'BadArgument');
   const text = req.body.toString('utf8');
   if (hasDtd(text)) throw SoapFault.client('Document type declarations are not accepted', 'BadArgument');
@@ -125,6 +129,12 @@ export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIM
   const env = child(doc, 'Envelope');
   const body = child(env, 'Body');
   if (!env || typeof env !== 'object' || !body || typeof body !== 'object') throw SoapFault.client('No SOAP envelope with a body', 'BadArgument');
+  const header0 = child(env, 'Header');
+  if (wholeBody) {
+    const named = headerAction(req);
+    if (named === undefined) throw SoapFault.client('No SOAPAction', 'BadArgument');
+    return { action: named, header: header0 && typeof header0 === 'object' ? (header0 as XmlNode) : {}, body: body as XmlNode };
+  }
   const names = elementNames(body);
   if (names.length !== 1) throw SoapFault.client('The SOAP body must hold exactly one element', 'BadArgument');
   const action = names[0]!;

@@ -1,4 +1,4 @@
-// The SOAP web services' routes: the address book and the sharing service.
+// The SOAP web services' routes: the address book, the sharing service, the OIM store and RSI.
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import type { Router } from '../router.js';
@@ -10,6 +10,10 @@ import { AB_NS } from './service-header.js';
 import { sharingActions } from './sharing.js';
 import { sharingWriteActions } from './sharing-writes.js';
 import { AccountRate } from './rate.js';
+import { hotmailHandler } from './hotmail-endpoint.js';
+import { HotmailFault } from './hotmail-fault.js';
+import { LockKeys, OIM_NS, oimActions } from './oim.js';
+import { RSI_NS, rsiActions } from './rsi.js';
 
 export interface SoapRate {
   /** Requests per second per account (0: no limit). */
@@ -25,4 +29,16 @@ export function soapRoutes(router: Router, core: Core, log: Logger, limit: SoapR
   const sharing = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: { ...sharingActions(core, clock), ...sharingWriteActions(core) } });
   router.on('POST', '/abservice/abservice.asmx', ab);
   router.on('POST', '/abservice/SharingService.asmx', sharing);
+  // Offline messages (services.md §7). A bad token: Pidgin 2.11 fetches a new one on
+  // q0:BadContextToken (store) or q0:AuthenticationFailed with RequiredAuthPolicy (RSI).
+  const oim = hotmailHandler(core, log, {
+    ns: OIM_NS, actor: 'https://ows.messenger.msn.com/OimWS/oim.asmx', service: 'oim', wholeBody: true, rate, actions: oimActions(core, new LockKeys()),
+    authFault: () => new HotmailFault('BadContextToken', 'The ticket is missing, invalid or expired'),
+  });
+  const rsi = hotmailHandler(core, log, {
+    ns: RSI_NS, actor: 'https://rsi.hotmail.com/rsi/rsi.asmx', service: 'rsi', wholeBody: false, rate, actions: rsiActions(core),
+    authFault: () => new HotmailFault('AuthenticationFailed', 'The ticket is missing, invalid or expired', `<RequiredAuthPolicy xmlns="${RSI_NS}">MBI</RequiredAuthPolicy>`),
+  });
+  router.on('POST', '/OimWS/oim.asmx', oim);
+  router.on('POST', '/rsi/rsi.asmx', rsi);
 }

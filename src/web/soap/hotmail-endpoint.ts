@@ -4,7 +4,7 @@
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import type { WebHandler, WebResponse } from '../router.js';
-import { authenticate, type SoapService } from './auth.js';
+import { authenticate, ticketToken, type Principal, type SoapService } from './auth.js';
 import { soapEnvelope, type SoapAnswer, type SoapContext } from './endpoint.js';
 import { DEFAULT_SOAP_LIMITS, parseSoap } from './envelope.js';
 import { SoapFault } from './fault.js';
@@ -19,6 +19,8 @@ export interface HotmailEndpoint {
   /** The body is all of soap:Body, the action the SOAPAction header's (the OIM store). */
   wholeBody: boolean;
   actions: Record<string, (ctx: SoapContext) => Promise<SoapAnswer> | SoapAnswer>;
+  /** Only the service's own RST token, never a Passport ticket (the OIM store takes the messengersecure.live.com token). */
+  serviceTokenOnly: boolean;
   /** The fault for a missing, unknown, expired or foreign token. */
   authFault: () => HotmailFault;
   rate: AccountRate;
@@ -43,7 +45,8 @@ export function hotmailHandler(core: Core, log: Logger, ep: HotmailEndpoint): We
       action = soap.action;
       const run = Object.hasOwn(ep.actions, action) ? ep.actions[action] : undefined;
       if (!run) throw new HotmailFault('soap:Client', `Server did not recognize the action ${action}`);
-      const principal = await authenticate(core, soap, ep.service);
+      const token = ticketToken(soap);
+      const principal: Principal | undefined = ep.serviceTokenOnly ? (token ? await core.serviceTokens.check(token, ep.service) : undefined) : await authenticate(core, soap, ep.service);
       if (!principal) throw ep.authFault();
       const now = core.clock.now();
       if (!ep.rate.take(principal.accountId, now)) throw new HotmailFault('SenderThrottleLimitExceeded', 'Too many requests; try again later');

@@ -32,11 +32,11 @@ export function soapRoutes(router: Router, core: Core, log: Logger, limit: SoapR
   // Offline messages (services.md §7). A bad token: Pidgin 2.11 fetches a new one on
   // q0:BadContextToken (store) or q0:AuthenticationFailed with RequiredAuthPolicy (RSI).
   const oim = hotmailHandler(core, log, {
-    ns: OIM_NS, actor: 'https://ows.messenger.msn.com/OimWS/oim.asmx', service: 'oim', wholeBody: true, rate, actions: oimActions(core, new LockKeys()),
+    ns: OIM_NS, actor: 'https://ows.messenger.msn.com/OimWS/oim.asmx', service: 'oim', wholeBody: true, serviceTokenOnly: true, rate, actions: oimActions(core, new LockKeys()),
     authFault: () => new HotmailFault('BadContextToken', 'The ticket is missing, invalid or expired'),
   });
   const rsi = hotmailHandler(core, log, {
-    ns: RSI_NS, actor: 'https://rsi.hotmail.com/rsi/rsi.asmx', service: 'rsi', wholeBody: false, rate, actions: rsiActions(core),
+    ns: RSI_NS, actor: 'https://rsi.hotmail.com/rsi/rsi.asmx', service: 'rsi', wholeBody: false, serviceTokenOnly: false, rate, actions: rsiActions(core),
     authFault: () => new HotmailFault('AuthenticationFailed', 'The ticket is missing, invalid or expired', `<RequiredAuthPolicy xmlns="${RSI_NS}">MBI</RequiredAuthPolicy>`),
   });
   router.on('POST', '/OimWS/oim.asmx', oim);

@@ -404,3 +404,26 @@ describe('offline messages across a restart', () => {
     }
   });
 });
+
+describe('offline messages: request rate', () => {
+  let t: TestServer;
+  before(async () => {
+    // The core's clock stands still: no bucket refills between requests, however slow the machine.
+    const frozen = Date.now();
+    t = await startTestServer({ ...ON, MSNPD_SOAP_REQUEST_RATE: '1', MSNPD_SOAP_REQUEST_BURST: '2', MSNPD_OIM_MAX_PER_RECIPIENT: '3' }, tempDir(), { clock: { now: () => frozen } });
+    await t.user('qa@example.com', 'secret');
+    await t.user('qb@example.com', 'secret');
+  });
+  after(() => t.stop());
+
+  test('the store shares the SOAP burst; RSI may fetch and delete a full box (2 × the per-recipient limit + 2) at once', async () => {
+    const https = t.server.ports.https!;
+    const a = await rst2Tokens(https, 'qa@example.com', 'secret');
+    const first = await storeWithChallenge(https, { from: 'qa@example.com', to: 'qb@example.com', ticket: a['messengersecure.live.com']! });
+    assert.equal(first.res.status, 200);
+    assert.equal(oimFault(await oimStore(https, { from: 'qa@example.com', to: 'qb@example.com', ticket: a['messengersecure.live.com']!, lockkey: first.lockkey, seq: 2 }))?.code, 'q0:SenderThrottleLimitExceeded');
+    const b = (await rst2Tokens(https, 'qb@example.com', 'secret'))['messenger.msn.com']!;
+    for (let i = 0; i < 8; i++) assert.equal((await rsi(https, 'GetMetadata', b)).status, 200, `request ${i + 1}`);
+    assert.equal(oimFault(await rsi(https, 'GetMetadata', b))?.code, 'q0:SenderThrottleLimitExceeded');
+  });
+});

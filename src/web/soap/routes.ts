@@ -35,8 +35,11 @@ export function soapRoutes(router: Router, core: Core, log: Logger, limit: SoapR
     ns: OIM_NS, actor: 'https://ows.messenger.msn.com/OimWS/oim.asmx', service: 'oim', wholeBody: true, serviceTokenOnly: true, rate, actions: oimActions(core, new LockKeys()),
     authFault: () => new HotmailFault('BadContextToken', 'The ticket is missing, invalid or expired'),
   });
+  // RSI has a bucket of its own, deep enough for a sign-in that fetches a full box: COMPAT
+  // Pidgin 2.11 sends one GetMessage and one DeleteMessages per message, all at once.
+  const rsiRate = new AccountRate(limit.rate, Math.max(limit.burst, 2 * core.offline.limits.perRecipient + 2));
   const rsi = hotmailHandler(core, log, {
-    ns: RSI_NS, actor: 'https://rsi.hotmail.com/rsi/rsi.asmx', service: 'rsi', wholeBody: false, serviceTokenOnly: false, rate, actions: rsiActions(core),
+    ns: RSI_NS, actor: 'https://rsi.hotmail.com/rsi/rsi.asmx', service: 'rsi', wholeBody: false, serviceTokenOnly: false, rate: rsiRate, actions: rsiActions(core),
     authFault: () => new HotmailFault('AuthenticationFailed', 'The ticket is missing, invalid or expired', `<RequiredAuthPolicy xmlns="${RSI_NS}">MBI</RequiredAuthPolicy>`),
   });
   router.on('POST', '/OimWS/oim.asmx', oim);

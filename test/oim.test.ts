@@ -310,6 +310,20 @@ describe('offline messages', () => {
     b7.close();
   });
 
+  test('an MSN 7.5 (MSNP12) user online when the message is stored is rung at once and gets it', async () => {
+    const [a, b] = await people(2);
+    const b12 = await t.login(b!.email, 12);
+    const stored = await send({ from: a!.email, to: b!.email, ticket: a!.oim, text: 'right now' });
+    assert.equal(stored.res.status, 200);
+    const { sb, roster } = await b12.acceptInvitation();
+    assert.equal(roster[0]!.args[3], a!.email);
+    const m = await sb.receive();
+    assert.equal(m.args[0], a!.email);
+    assert.match(m.payload!.toString('utf8'), /\r\n\r\nright now$/);
+    sb.conn.destroy();
+    b12.close();
+  });
+
   test('an MSNP7 user who does not answer the ring keeps the message for the next sign-in', async () => {
     const [a, b] = await people(2);
     await send({ from: a!.email, to: b!.email, ticket: a!.oim, text: 'later' });

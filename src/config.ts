@@ -197,7 +197,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
   ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 (Messenger 1.0-4.x) sign-in needs (default on). It is password-equivalent and a fast hash: whoever copies the database signs in as anyone through MSNP2-7 and recovers short passwords quickly; off = not stored for new or changed passwords (set it for `msnpd user` too), MD5 sign-in refused'],
   ['MSNPD_EXPERIMENTAL_MSNP13', 'on/off: also offer MSNP13-18 (WLM 8.x-2009: SSO sign-in, ADL/RML) in VER; incomplete until issue 13 is done (no address-book NOT, offline messages or FQY federation yet), so off by default'],
-  ['MSNPD_OIM_MAX_BYTES', 'largest offline message text in bytes (default 1601: the 1664-byte switchboard message less its plain-text header, so it still reaches MSN 1-7 users in one MSG)'],
+  ['MSNPD_OIM_MAX_BYTES', 'largest offline message text in bytes (default 1601: the 1664-byte switchboard message less its plain-text header, so it still reaches MSNP2-12 users in one switchboard MSG)'],
   ['MSNPD_OIM_MAX_PER_RECIPIENT', 'offline messages one account may have waiting; more are refused (default 200)'],
   ['MSNPD_OIM_MAX_PER_SENDER', 'offline messages one sender may have waiting at one recipient; more are refused as sent too quickly (default 25)'],
   ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 8192: about 10 ms and 8 MiB per hash)'],

@@ -17,6 +17,7 @@ import { helloFloodScenario } from './tls-flood.js';
 import { gatewayRelayScenario } from './gateway.js';
 import { abFindAllScenario } from './soap.js';
 import { ssoSignInScenario } from './sso.js';
+import { oimScenario } from './oim.js';
 import { stallScenario } from './stall.js';
 import { round } from './stats.js';
 import { rssBytes, startBaseline, startMsnpd } from './targets.js';
@@ -29,7 +30,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,sso,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall', 'login,sso,idle,relay,fanout,list,ab,tls,tlsflood,gateway,stall')
+  .option('--scenarios <list>', 'comma-separated: login,sso,idle,relay,fanout,list,ab,oim,tls,tlsflood,gateway,stall', 'login,sso,idle,relay,fanout,list,ab,oim,tls,tlsflood,gateway,stall')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -39,6 +40,9 @@ const program = new Command()
   .option('--watchers <n>', 'watchers of the status change', '1000')
   .option('--rounds <n>', 'status changes in the fan-out scenario', '20')
   .option('--contacts <n>', 'contacts of the list and ab (ABFindAll) scenario accounts', '1000')
+  .option('--oim-senders <n>', 'accounts storing offline messages (oim scenario)', '50')
+  .option('--oim-recipients <n>', 'accounts they are stored for, each fetching its own', '50')
+  .option('--oim-per-sender <n>', 'offline messages each sender stores', '20')
   .option('--handshakes <n>', 'HTTPS handshakes per measurement (tls scenario)', '1000')
   .option('--handshake-concurrency <n>', 'handshakes in flight at once', '16')
   .option('--flood-mib <n>', 'MiB of renegotiating hellos a non-reading client sends (tlsflood scenario)', '16')
@@ -74,7 +78,7 @@ function log(s: string) {
 
 async function main() {
   // Relay, fan-out and list each get accounts of their own; login and idle reuse them.
-  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('stall') ? num('storm') : 0) + (scenarios.has('ab') ? num('contacts') + 1 : 0));
+  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('stall') ? num('storm') : 0) + (scenarios.has('ab') ? num('contacts') + 1 : 0) + (scenarios.has('oim') ? num('oimSenders') + num('oimRecipients') : 0));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-bench-'));
   log(`creating ${needed} accounts in ${dir}`);
   const file = path.join(dir, 'accounts.txt');
@@ -190,6 +194,19 @@ async function main() {
       rows.push({ scenario: 'ab', metric: `ABFindAll ms (${c} contacts, p50)`, msnpd: m.latencyMs.p50, target: '' });
       rows.push({ scenario: 'ab', metric: `ABFindAll ms (${c} contacts, max)`, msnpd: m.latencyMs.max, target: '' });
       rows.push({ scenario: 'ab', metric: 'ABFindAll answer KiB', msnpd: round(m.bytes / 1024), target: '' });
+    }
+    if (scenarios.has('oim')) {
+      const [ns, nr, per] = [num('oimSenders'), num('oimRecipients'), num('oimPerSender')];
+      log(`oim: ${ns} senders store ${per} offline messages each (Store2, lock key) for ${nr} recipients, 16 at a time; each recipient then fetches and deletes its own over RSI`);
+      const fs0 = take(ns);
+      const fr0 = take(nr);
+      const m = await oimScenario(msnpdHttps, fs.readFileSync(tls.caPath!), (i) => account(fs0 + i), ns, (j) => account(fr0 + j), nr, per, 16);
+      results.oim = { msnpd: m };
+      rows.push({ scenario: 'oim', metric: `stores/s (${m.messages} Store2, each on its own HTTPS connection)`, msnpd: m.storesPerSecond, target: '' });
+      rows.push({ scenario: 'oim', metric: 'Store p50 / p99 ms', msnpd: m.storeMs.p50, target: `p99 ${round(m.storeMs.p99)} ms` });
+      rows.push({ scenario: 'oim', metric: 'GetMessage/s', msnpd: m.fetchesPerSecond, target: '' });
+      rows.push({ scenario: 'oim', metric: 'GetMessage p50 / p99 ms', msnpd: m.getMessageMs.p50, target: `p99 ${round(m.getMessageMs.p99)} ms` });
+      rows.push({ scenario: 'oim', metric: `one recipient's fetch ms (metadata, ${Math.round(m.messages / nr)} messages, delete; p50)`, msnpd: m.recipientFetchMs.p50, target: '' });
     }
     if (scenarios.has('tls')) {
       const n = num('handshakes');

@@ -58,6 +58,10 @@ export interface Config {
   /** Seconds a client has to answer a CHL. */
   challengeTimeout: number;
   legacyMd5: boolean;
+  /** Offline messages: bytes of text, messages waiting per recipient, and per sender at one recipient. */
+  oimMaxBytes: number;
+  oimMaxPerRecipient: number;
+  oimMaxPerSender: number;
   /** MSNPD_EXPERIMENTAL_MSNP13: VER accepts MSNP13-18 (incomplete until issue 13 is done). */
   experimentalMsnp13: boolean;
   /** scrypt cost parameter N (a power of two). */
@@ -199,6 +203,9 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
   ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 (Messenger 1.0-4.x) sign-in needs (default on). It is password-equivalent and a fast hash: whoever copies the database signs in as anyone through MSNP2-7 and recovers short passwords quickly; off = not stored for new or changed passwords (set it for `msnpd user` too), MD5 sign-in refused'],
   ['MSNPD_EXPERIMENTAL_MSNP13', 'on/off: also offer MSNP13-18 (WLM 8.x-2009: SSO sign-in, ADL/RML) in VER; incomplete until issue 13 is done (no address-book NOT, offline messages or FQY federation yet), so off by default'],
+  ['MSNPD_OIM_MAX_BYTES', 'largest offline message text in bytes (default 1601: the 1664-byte switchboard message less its plain-text header, so it still reaches MSNP2-12 users in one switchboard MSG)'],
+  ['MSNPD_OIM_MAX_PER_RECIPIENT', 'offline messages one account may have waiting; more are refused (default 200)'],
+  ['MSNPD_OIM_MAX_PER_SENDER', 'offline messages one sender may have waiting at one recipient; more are refused as sent too quickly (default 25)'],
   ['MSNPD_SCRYPT_N', 'scrypt cost N for stored passwords (default 8192: about 10 ms and 8 MiB per hash)'],
   ['MSNPD_URL_BASE', 'base URL for the pages the URL command names (default http://localhost/)'],
   ['MSNPD_LOG_LEVEL', 'fatal, error, warn, info, debug, trace or silent (default info)'],
@@ -275,6 +282,9 @@ export function loadConfig(env: Env = process.env): Config {
     challengeTimeout: int(env, 'MSNPD_CHALLENGE_TIMEOUT', 60, 1, 86400),
     legacyMd5: bool(env, 'MSNPD_LEGACY_MD5', true),
     experimentalMsnp13: bool(env, 'MSNPD_EXPERIMENTAL_MSNP13', false),
+    oimMaxBytes: int(env, 'MSNPD_OIM_MAX_BYTES', 1601, 1, 1 << 20),
+    oimMaxPerRecipient: int(env, 'MSNPD_OIM_MAX_PER_RECIPIENT', 200, 1, 1_000_000),
+    oimMaxPerSender: int(env, 'MSNPD_OIM_MAX_PER_SENDER', 25, 1, 1_000_000),
     scryptN,
     urlBase: urlBase.endsWith('/') ? urlBase : urlBase + '/',
     logLevel,

@@ -63,6 +63,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       ticketTtlSeconds: config.ticketTtl,
       serviceTokenTtlSeconds: config.serviceTokenTtl,
       storageLimits: { ...DEFAULT_STORAGE_LIMITS, maxPictureBytes: config.storageMaxPicture },
+      offlineLimits: { maxBytes: config.oimMaxBytes, perRecipient: config.oimMaxPerRecipient, perSender: config.oimMaxPerSender },
       chats: {
         cookieTtlMs: config.cookieTtl * 1000,
         ringTimeoutMs: config.ringTimeout * 1000,

@@ -166,6 +166,39 @@ export class ChatService {
   }
 
   /**
+   * A conversation opened by the server for `sender`, who is not online (the
+   * courier of its offline messages to an MSNP2-12 user: docs/decisions.md
+   * "Offline messages"): `courier` stands for the sender, and `calleeId` is
+   * rung as if the sender had called. Undefined when the callee cannot be
+   * rung (no status, hidden, refusing invitations) or either blocks the other.
+   */
+  async openFor(courier: ChatMember, calleeId: number, calleeEmail: string): Promise<Chat | undefined> {
+    const callee = this.presence.get(calleeId);
+    if (!callee || !this.presence.canConverse(callee)) return undefined;
+    if (!(await this.lists.retain(courier.accountId))) return undefined;
+    if (!this.mutuallyAllowed(courier.accountId, calleeId)) {
+      this.lists.release(courier.accountId);
+      return undefined;
+    }
+    let id: string;
+    do id = String(randomInt(10_000_000, 2_000_000_000));
+    while (this.chats.has(id));
+    const chat = new Chat(id);
+    this.chats.set(id, chat);
+    chat.members.push(courier);
+    const inv: Invitation = { chatId: id, accountId: calleeId, email: calleeEmail, friendlyName: callee.friendlyName, caps: callee.caps, version: callee.dialect };
+    const cookie = this.tokens.issue(RNG_PURPOSE, inv, this.timeouts.ringTimeoutMs, undefined, (_inv, c) => this.invitationExpired(chat, calleeId, c));
+    chat.invited.set(calleeId, { cookie, expiresAt: this.clock.now() + this.timeouts.ringTimeoutMs });
+    this.bus.toAccount(calleeId, { type: 'ring', chatId: id, cookie, email: courier.email, friendlyName: courier.friendlyName });
+    return chat;
+  }
+
+  /** How long an invitation waits (the courier gives up after it). */
+  get ringTimeoutMs(): number {
+    return this.timeouts.ringTimeoutMs;
+  }
+
+  /**
    * ANS: redeems an invitation cookie. Returns the conversation and the
    * members already in it (for IRO), or undefined when the cookie is not
    * valid for this account and conversation, everyone has left, or a member

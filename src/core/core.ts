@@ -14,6 +14,8 @@ import { DEFAULT_STORAGE_LIMITS, ExpressionProfiles, type StorageLimits } from '
 import { LocalEventBus, type EventBus } from './events.js';
 import { ListCache } from './list-cache.js';
 import { LoginGuard } from './login-guard.js';
+import { OfflineCourier } from './offline-courier.js';
+import { DEFAULT_OFFLINE_LIMITS, OfflineMessages, type OfflineLimits } from './offline-messages.js';
 import { ServiceTokens } from './service-tokens.js';
 import { TicketService } from './tickets.js';
 import { PresenceService } from './presence.js';
@@ -33,6 +35,7 @@ export interface CoreOptions {
   contactLimits?: ContactLimits;
   /** The storage service's limits (pictures, documents). */
   storageLimits?: StorageLimits;
+  offlineLimits?: OfflineLimits;
   clock?: Clock;
   bus?: EventBus;
 }
@@ -52,6 +55,8 @@ export class Core {
   readonly tickets: TicketService;
   readonly serviceTokens: ServiceTokens;
   readonly profiles: ExpressionProfiles;
+  readonly offline: OfflineMessages;
+  readonly courier: OfflineCourier;
   private endpointSeq = 0;
   /**
    * This process's part of every endpoint id: random, so ids stay unique when
@@ -79,7 +84,9 @@ export class Core {
       log.error({ err: e }, 'deleting expired service tokens failed'),
     );
     this.profiles = new ExpressionProfiles(store, opts.storageLimits ?? DEFAULT_STORAGE_LIMITS, () => this.clock.now());
+    this.offline = new OfflineMessages(store, this.lists, this.bus, this.clock, opts.offlineLimits ?? DEFAULT_OFFLINE_LIMITS);
     this.chats = new ChatService(this.tokens, this.presence, this.lists, this.bus, this.clock, opts.chats, this.timers);
+    this.courier = new OfflineCourier(this.offline, this.chats, this.timers, this.clock, (e) => log.error({ err: e }, 'delivering offline messages failed'));
   }
 
   /** An id for a new endpoint (connection), unique across processes: `ep-<node>-<seq>`. */

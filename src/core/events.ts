@@ -3,6 +3,7 @@
 // one endpoint, never to a session object, so an implementation of EventBus
 // can carry them between nodes later.
 import type { ListName } from './model.js';
+import type { OfflineMessageRow } from '../store/store.js';
 import type { Status } from './presence-types.js';
 import type { EndpointView, OwnEndpointView, ProfileView } from './presence.js';
 
@@ -27,6 +28,8 @@ export type EndpointEvent =
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
   /** An invitation to a conversation. */
   | { type: 'ring'; chatId: string; cookie: string; email: string; friendlyName: string }
+  /** An offline message for this account was stored (committed). */
+  | { type: 'offline-message'; message: OfflineMessageRow }
   /** The endpoint must sign out: signed in elsewhere, server shutting down, account deleted, asked by its own user (UUN). */
   | { type: 'sign-out'; reason: 'OTH' | 'SSD' | 'deleted' | 'requested' };
 

@@ -70,6 +70,12 @@ export interface VersionTraits {
   msnObjectZero: boolean;
   /** `GCF 0` with the policies is pushed before the `USR … S` challenge (MSNP13+, flows.md §4.1). */
   gcfPolicies: boolean;
+  /**
+   * Offline messages through the Hotmail side: Mail-Data entries at sign-in and
+   * on arrival, RSI, UUM (MSNP13-18). Older clients get them from a switchboard
+   * the server opens (core/offline-courier.ts).
+   */
+  oimMailData: boolean;
   /** Behind MSNPD_EXPERIMENTAL_MSNP13: VER offers it only when that switch is on. */
   experimental: boolean;
   /**
@@ -130,6 +136,7 @@ function traitsFor(version: number): VersionTraits {
     xfrNsUD: version >= 13,
     sbAuthDomain: version >= 13,
     sbDirectFlag: version >= 14,
+    oimMailData: version >= 13 && version <= 18,
     experimental: version >= 13,
     errorsWithLength: version >= 13 ? LENGTH_ERRORS : NO_CODES,
     machineGuid: version >= 16,

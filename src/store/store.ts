@@ -101,6 +101,25 @@ export interface StorageDocument extends StorageDocumentInfo {
 
 export type NewStorageDocument = Omit<StorageDocumentInfo, 'id' | 'size'> & { data: Buffer };
 
+/** An offline message as stored (the core's OfflineMessages service keeps the rules). */
+export interface OfflineMessageRow {
+  /** A GUID, upper case, no braces. */
+  id: string;
+  recipientId: number;
+  senderId: number;
+  /** The sender's address and friendly name when it was sent. */
+  senderEmail: string;
+  senderName: string;
+  /** The client's X-OIM-Run-Id and X-OIM-Sequence-Num (a repeated Store is stored once). */
+  runId: string;
+  seq: number;
+  receivedAt: number;
+  /** The message text (UTF-8). */
+  body: string;
+}
+
+export type PutOfflineResult = { stored: true; id: string } | { stored: false; reason: 'duplicate'; id: string } | { stored: false; reason: 'recipient-full' | 'sender-full' };
+
 /** Operations available inside and outside a transaction. */
 export interface StoreOps {
   getAccountByEmail(email: string): Promise<Account | undefined>;
@@ -165,6 +184,19 @@ export interface StoreOps {
   listStorageDocuments(accountId: number): Promise<StorageDocumentInfo[]>;
   /** Deletes the account's document (and unlinks it from the profile); false when there was none. */
   deleteStorageDocument(accountId: number, id: number): Promise<boolean>;
+
+  /**
+   * Stores an offline message unless the recipient already holds `perRecipient`
+   * or `perSender` from this sender (checked and written atomically), or the
+   * same (sender, recipient, run id, sequence) is stored already.
+   */
+  putOfflineMessage(row: OfflineMessageRow, perRecipient: number, perSender: number): Promise<PutOfflineResult>;
+  /** The recipient's offline messages, oldest first. */
+  listOfflineMessages(recipientId: number): Promise<OfflineMessageRow[]>;
+  /** One of the recipient's messages (`id` exactly as stored), never another account's. */
+  getOfflineMessage(recipientId: number, id: string): Promise<OfflineMessageRow | undefined>;
+  /** Deletes those of `ids` the recipient holds; returns how many. */
+  deleteOfflineMessages(recipientId: number, ids: string[]): Promise<number>;
 
   appendAdminEvent(type: string, payload: Record<string, unknown>): Promise<number>;
   adminEventsAfter(id: number): Promise<AdminEvent[]>;

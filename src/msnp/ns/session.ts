@@ -12,6 +12,7 @@ import { NS_COMMANDS } from './commands/index.js';
 import { LIST_BITS } from '../../core/model.js';
 import { mlFor } from './ml.js';
 import { rng } from './render/classic.js';
+import { oimNotificationMessage } from './render/oim.js';
 import { bprPush, reverseList, serverRemoval } from './render/lists.js';
 import { CLEARED_PERSONAL, fln, nln, ubxHead } from './render/presence.js';
 import { ubxDocument } from './render/ubx.js';
@@ -174,6 +175,12 @@ export class NsSession extends MsnpSession<NsSession> {
         return;
       case 'ring':
         this.send(rng(t, e.chatId, this.switchboardAddress(), e.cookie, e.email, e.friendlyName));
+        return;
+      case 'offline-message':
+        // MSNP13-18 fetch it over RSI; older clients get it in a switchboard, if they can be rung now.
+        if (!this.initialStatusSent) return;
+        if (t.oimMailData) this.sendWithPayload('MSG Hotmail Hotmail', oimNotificationMessage(e.message, this.account!.email));
+        else this.ctx.core.courier.deliver(this.accountId, this.account!.email);
         return;
       case 'sign-out':
         this.send(e.reason === 'deleted' || e.reason === 'requested' ? 'OUT' : `OUT ${e.reason}`);

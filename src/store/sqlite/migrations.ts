@@ -77,6 +77,27 @@ CREATE INDEX service_tokens_by_expiry ON service_tokens(expires_at);
 `,
   },
   {
+    // Offline messages (issue 13 item 5): an accepted message is a committed row
+    // before the sender hears success. (sender, recipient, run id, sequence) is
+    // unique, so a Store the client repeats after a lost answer is stored once.
+    version: 3,
+    sql: `
+CREATE TABLE offline_messages (
+  id TEXT PRIMARY KEY,
+  recipient_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  sender_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  sender_email TEXT NOT NULL,
+  sender_name TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX offline_messages_once ON offline_messages(sender_id, recipient_id, run_id, seq);
+CREATE INDEX offline_messages_by_recipient ON offline_messages(recipient_id, received_at);
+`,
+  },
+  {
     // The storage service (issue 13 item 6): each account's roaming expression
     // profile and its display-picture documents, with their bytes. A document's
     // url_key is the random part of the address the picture is served at.

@@ -13,6 +13,8 @@ import {
   type Credentials,
   type Group,
   type NewAccount,
+  type OfflineMessageRow,
+  type PutOfflineResult,
   type Privacy,
   StoreBusyError,
   type RemovedEntry,
@@ -91,6 +93,25 @@ function toDocument(r: DocumentRow | undefined): StorageDocument | undefined {
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+interface OimDbRow {
+  id: string;
+  recipient_id: number;
+  sender_id: number;
+  sender_email: string;
+  sender_name: string;
+  run_id: string;
+  seq: number;
+  received_at: number;
+  body: string;
+}
+
+function toOim(r: OimDbRow): OfflineMessageRow {
+  return {
+    id: r.id, recipientId: r.recipient_id, senderId: r.sender_id, senderEmail: r.sender_email, senderName: r.sender_name,
+    runId: r.run_id, seq: r.seq, receivedAt: r.received_at, body: r.body,
+  };
 }
 
 /** Synchronous operations on one connection; SqliteStore serialises access. */
@@ -187,6 +208,16 @@ class SqliteOps {
       ),
       unlinkDocument: p('UPDATE storage_profiles SET photo_id = NULL WHERE account_id = ? AND photo_id = ?'),
       deleteDocument: p('DELETE FROM storage_documents WHERE account_id = ? AND id = ?'),
+
+      oimFind: p('SELECT id FROM offline_messages WHERE sender_id = ? AND recipient_id = ? AND run_id = ? AND seq = ?'),
+      oimCountFor: p('SELECT COUNT(*) AS n FROM offline_messages WHERE recipient_id = ?'),
+      oimCountFrom: p('SELECT COUNT(*) AS n FROM offline_messages WHERE recipient_id = ? AND sender_id = ?'),
+      oimInsert: p(
+        'INSERT INTO offline_messages (id, recipient_id, sender_id, sender_email, sender_name, run_id, seq, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      oimList: p('SELECT * FROM offline_messages WHERE recipient_id = ? ORDER BY received_at, rowid'),
+      oimGet: p('SELECT * FROM offline_messages WHERE recipient_id = ? AND id = ?'),
+      oimDelete: p('DELETE FROM offline_messages WHERE recipient_id = ? AND id = ?'),
       appendEvent: p('INSERT INTO admin_events (type, payload, created_at) VALUES (?, ?, ?)'),
       eventsAfter: p('SELECT id, type, payload FROM admin_events WHERE id > ? ORDER BY id LIMIT 1000'),
       lastEvent: p('SELECT COALESCE(MAX(id), 0) AS id FROM admin_events'),
@@ -422,6 +453,27 @@ class SqliteOps {
       return this.st.deleteDocument!.run(accountId, id).changes > 0;
     });
   }
+
+  putOfflineMessage(r: OfflineMessageRow, perRecipient: number, perSender: number): PutOfflineResult {
+    return this.atomic((): PutOfflineResult => {
+      const dup = this.st.oimFind!.get(r.senderId, r.recipientId, r.runId, r.seq) as { id: string } | undefined;
+      if (dup) return { stored: false, reason: 'duplicate', id: dup.id };
+      if ((this.st.oimCountFor!.get(r.recipientId) as { n: number }).n >= perRecipient) return { stored: false, reason: 'recipient-full' };
+      if ((this.st.oimCountFrom!.get(r.recipientId, r.senderId) as { n: number }).n >= perSender) return { stored: false, reason: 'sender-full' };
+      this.st.oimInsert!.run(r.id, r.recipientId, r.senderId, r.senderEmail, r.senderName, r.runId, r.seq, r.receivedAt, r.body);
+      return { stored: true, id: r.id };
+    });
+  }
+  listOfflineMessages(recipientId: number): OfflineMessageRow[] {
+    return (this.st.oimList!.all(recipientId) as OimDbRow[]).map(toOim);
+  }
+  getOfflineMessage(recipientId: number, id: string): OfflineMessageRow | undefined {
+    const r = this.st.oimGet!.get(recipientId, id) as OimDbRow | undefined;
+    return r && toOim(r);
+  }
+  deleteOfflineMessages(recipientId: number, ids: string[]): number {
+    return this.atomic(() => ids.reduce((n, id) => n + this.st.oimDelete!.run(recipientId, id).changes, 0));
+  }
   appendAdminEvent(type: string, payload: Record<string, unknown>): number {
     return Number(this.st.appendEvent!.run(type, JSON.stringify(payload), Date.now()).lastInsertRowid);
   }
@@ -446,13 +498,14 @@ const OPS: Record<keyof StoreOps, true> = {
   lastAdminEventId: true, putServiceToken: true, getServiceToken: true, deleteServiceToken: true, deleteServiceTokensOf: true,
   deleteExpiredServiceTokens: true, getStorageProfile: true, putStorageProfile: true, addStorageDocument: true, replaceStorageDocument: true,
   getStorageDocument: true, getStorageDocumentByKey: true, listStorageDocuments: true, deleteStorageDocument: true,
+  putOfflineMessage: true, listOfflineMessages: true, getOfflineMessage: true, deleteOfflineMessages: true,
 };
 
 /** The operations that only read (the others write, or may). */
 const READS: ReadonlySet<keyof StoreOps> = new Set<keyof StoreOps>([
   'getAccountByEmail', 'getCredentials', 'getAccountById', 'listAccounts', 'getContacts', 'getContact', 'getSharedProperties',
   'getGroups', 'adminEventsAfter', 'lastAdminEventId', 'getServiceToken', 'getStorageProfile', 'getStorageDocument', 'getStorageDocumentByKey',
-  'listStorageDocuments',
+  'listStorageDocuments', 'listOfflineMessages', 'getOfflineMessage',
 ]);
 
 /** Wraps every synchronous operation in a Promise, run through `gate`. */

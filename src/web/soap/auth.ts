@@ -20,6 +20,13 @@ export interface Principal {
  * COMPAT: Pidgin 2.11 sends the bare `t=…` without `&p=`.
  */
 export function ticketToken(soap: SoapRequest): string | undefined {
+  // OIM Store: `<Ticket passport="t=…&p=…" …/>`; RSI: `<PassportCookie><t>…</t><p>…</p>` (services.md §7).
+  const ticket = child(soap.header, 'Ticket');
+  const passport = ticket && typeof ticket === 'object' ? (ticket as Record<string, unknown>)['@passport'] : undefined;
+  if (typeof passport === 'string' && passport.trim()) return passport.trim();
+  const cookie = child(soap.header, 'PassportCookie');
+  const t = textOf(child(cookie, 't'))?.trim();
+  if (t) return `t=${t}&p=${textOf(child(cookie, 'p'))?.trim() ?? ''}`;
   for (const holder of ['ABAuthHeader', 'StorageAuthHeader', 'StorageUserHeader', 'WNAuthHeader']) {
     const t = textOf(child(soap.header, holder, 'TicketToken'));
     if (t !== undefined) return t.trim();

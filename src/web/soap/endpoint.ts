@@ -72,7 +72,7 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
       const limits = ep.limits ?? DEFAULT_SOAP_LIMITS;
       const named = headerAction(req);
       const larger = named !== undefined && ep.bodyLimits && Object.hasOwn(ep.bodyLimits, named) ? ep.bodyLimits[named] : undefined;
-      const soap = parseSoap(req, larger === undefined ? limits : { ...limits, maxBody: larger }, ep.bulkElements);
+      const soap = parseSoap(req, larger === undefined ? limits : { ...limits, maxBody: larger }, { bulk: ep.bulkElements });
       action = soap.action;
       const run = Object.hasOwn(ep.actions, soap.action) ? ep.actions[soap.action] : undefined;
       if (!run) throw SoapFault.client(`Server did not recognize the action ${soap.action}`, 'UnknownAction');

@@ -152,8 +152,13 @@ function restoreBulk(n: unknown, bulk: Map<string, string>): unknown {
 /**
  * The request as a SoapRequest, or the fault to answer. `bulk`: names of
  * elements that may carry long base64 texts (the storage service's `Data`).
+ * `wholeBody`: the action is the SOAPAction header's and `body` is all of
+ * soap:Body (the OIM Store body holds two elements, MessageType and Content:
+ * oim_ws.wsdl).
  */
-export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIMITS, bulkNames: readonly string[] = []): SoapRequest {
+export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIMITS, opts: { bulk?: readonly string[]; wholeBody?: boolean } = {}): SoapRequest {
+  const bulkNames = opts.bulk ?? [];
+  const wholeBody = opts.wholeBody ?? false;
   if (req.body.length > limits.maxBody) throw SoapFault.client(`Request body larger than ${limits.maxBody} bytes`, 'BadArgument');
   const { text, bulk } = setAsideBulk(req.body.toString('utf8'), bulkNames);
   if (hasDtd(text)) throw SoapFault.client('Document type declarations are not accepted', 'BadArgument');
@@ -171,6 +176,12 @@ export function parseSoap(req: WebRequest, limits: SoapLimits = DEFAULT_SOAP_LIM
   const env = child(doc, 'Envelope');
   const body = child(env, 'Body');
   if (!env || typeof env !== 'object' || !body || typeof body !== 'object') throw SoapFault.client('No SOAP envelope with a body', 'BadArgument');
+  const header0 = child(env, 'Header');
+  if (wholeBody) {
+    const named = headerAction(req);
+    if (named === undefined) throw SoapFault.client('No SOAPAction', 'BadArgument');
+    return { action: named, header: header0 && typeof header0 === 'object' ? (header0 as XmlNode) : {}, body: body as XmlNode };
+  }
   const names = elementNames(body);
   if (names.length !== 1) throw SoapFault.client('The SOAP body must hold exactly one element', 'BadArgument');
   const action = names[0]!;

@@ -8,10 +8,11 @@ import { ProtocolError } from '../../session.js';
 import { urlDecode } from '../../wire/urlcode.js';
 import { iln, nln } from '../render/presence.js';
 import { parseCaps } from '../uux-documents.js';
+import { initialMailDataMessage, mailDataValue } from '../render/oim.js';
 import { initialMailData } from '../render/signin.js';
 import { NEWEST, me, signedIn } from './util.js';
 
-export const CHG = signedIn('CHG', [2, NEWEST], 2, (s, cmd, t) => {
+export const CHG = signedIn('CHG', [2, NEWEST], 2, async (s, cmd, t) => {
   const status = cmd.args[1]!;
   // FLN is what others see, never a state one sets.
   if (!isStatus(status)) throw new ProtocolError(201);
@@ -34,6 +35,8 @@ export const CHG = signedIn('CHG', [2, NEWEST], 2, (s, cmd, t) => {
   const core = s.ctx.core;
   core.presence.setStatus(account.id, status, caps, msnObject, extCaps);
   s.send(`CHG ${t} ${cmd.args.slice(1, s.v.presenceMsnObject ? 4 : s.v.presenceCaps ? 3 : 2).join(' ')}`);
+  // MSNP2-12 have no way to fetch offline messages: a switchboard brings them once they can be rung.
+  if (!s.v.oimMailData && status !== 'HDN') core.courier.deliver(account.id, account.email);
   if (s.initialStatusSent) return;
   s.initialStatusSent = true;
   const list = core.lists.peek(account.id);
@@ -45,6 +48,12 @@ export const CHG = signedIn('CHG', [2, NEWEST], 2, (s, cmd, t) => {
     }
   }
   // COMPAT: the 2005 service sent the mail summary after the first presence burst (ns-msnp8-12 §3.6).
+  if (s.v.oimMailData) {
+    // The waiting offline messages (client-quirks.md "Offline messages"); the client fetches them over RSI.
+    const waiting = await core.offline.list(account.id);
+    s.sendWithPayload('MSG Hotmail Hotmail', initialMailDataMessage(mailDataValue(waiting, account.email)));
+    return;
+  }
   const mail = initialMailData(s.v);
   if (mail) s.sendWithPayload('MSG Hotmail Hotmail', mail);
 });

@@ -36,6 +36,8 @@ import { SYN } from './SYN.js';
 import { URL } from './URL.js';
 import { USR } from './USR.js';
 import { UUN } from './UUN.js';
+
+import { UUM } from './UUM.js';
 import { UUX } from './UUX.js';
 import { VER } from './VER.js';
 import { XFR } from './XFR.js';
@@ -43,4 +45,5 @@ import { XFR } from './XFR.js';
 export const NS_COMMANDS = new CommandTable<NsSession>([
   VER, INF, CVR, USR, XFR, SYN, LST, LSG, GTC, BLP, ADD, ADC, REM, REA, SBP, CHG, UUX, ADG, RMG, REG, PRP, PNG, URL, FND, SND,
   SDC, PAG, PGD, IMS, QRY, CHL, GCF, GSB, OUT, ADL, RML, FQY, UUN,
+  UUM,
 ]);

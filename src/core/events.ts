@@ -16,8 +16,8 @@ export type EndpointEvent =
   | { type: 'list-removed'; list: ListName; email: string; version: number; guid?: string }
   /** A contact who allows me changed a phone number (PRP); my list version moved to `version`. */
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
-  /** An invitation to a conversation. */
-  | { type: 'ring'; chatId: string; cookie: string; email: string; friendlyName: string }
+  /** An invitation to a conversation on the switchboard at `address` (host:port). */
+  | { type: 'ring'; chatId: string; address: string; cookie: string; email: string; friendlyName: string }
   /** The endpoint must sign out: signed in elsewhere, server shutting down, account deleted. */
   | { type: 'sign-out'; reason: 'OTH' | 'SSD' | 'deleted' };
 

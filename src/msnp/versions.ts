@@ -72,6 +72,13 @@ export interface VersionTraits {
   gcfPolicies: boolean;
   /** Behind MSNPD_EXPERIMENTAL_MSNP13: VER offers it only when that switch is on. */
   experimental: boolean;
+  // --- Switchboard, MSNP16-18 (flows.md §6.2, client-quirks.md "Switchboard, MSNP18") ---
+  /** `USR`/`ANS` name the endpoint (`email;{guid}`); `IRO`/`JOI`/`BYE` list each endpoint of a member too. */
+  sbEndpoints: boolean;
+  /** Capabilities on `IRO`/`JOI` as `caps:extcaps`. */
+  sbExtCaps: boolean;
+  /** `CAL` of one's own address rings one's other endpoints (`RINGING` even when there are none). */
+  sbSelfCall: boolean;
 }
 
 function traitsFor(version: number): VersionTraits {
@@ -108,6 +115,10 @@ function traitsFor(version: number): VersionTraits {
     sbAuthDomain: version >= 13,
     sbDirectFlag: version >= 14,
     experimental: version >= 13,
+    // --- Switchboard, MSNP16-18 ---
+    sbEndpoints: version >= 16,
+    sbExtCaps: version >= 16,
+    sbSelfCall: version >= 16,
   };
 }
 

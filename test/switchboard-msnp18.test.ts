@@ -215,7 +215,7 @@ describe('switchboard MSNP16-18 (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
   test('USR/ANS: a suffix that is no braced GUID, or a GUID on an MSNP12 cookie, is 911 and the connection closes', async () => {
     const [a, b] = (await users(2)) as [{ email: string; name: string }, { email: string; name: string }];
     const na = await signIn18(t, a.email, 'secret', SHARP_GUID);
-    for (const bad of [`${a.email};{not-a-guid}`, `${a.email};${PIDGIN_GUID}`, `${a.email};`]) {
+    for (const bad of [`${a.email};{not-a-guid}`, `${a.email};${PIDGIN_GUID}`, `${a.email};{${PIDGIN_GUID}`, `${a.email};`]) {
       const xfr = await na.request('XFR', ['SB']);
       const sb = await MsnpConnection.connect(HOST, t.sb);
       await assert.rejects(sb.request('USR', [bad, xfr.args[4]!]), code(911), bad);
@@ -335,5 +335,32 @@ describe('a P2P transfer at full speed over a rate-limited switchboard', () => {
     const reassembled = Buffer.concat(got.map((m) => m.payload!.subarray(m.payload!.indexOf('\r\n\r\n') + 4 + 16, m.payload!.length - 4)));
     assert.ok(reassembled.equals(data), 'the megabyte, reassembled');
     for (const x of [sa, sbb, na, nb]) x.destroy();
+  });
+});
+
+describe('an MSNP18 member dropped as idle', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ MSNPD_EXPERIMENTAL_MSNP13: 'on', MSNPD_SB_IDLE_TIMEOUT: '1' });
+    for (const u of ['idle1@example.com', 'idle2@example.com']) await t.user(u, 'secret', u.slice(0, 5));
+  });
+  after(() => t.stop());
+
+  test('the others get BYE email;{guid} 1 and then BYE email 1', async () => {
+    const na = await signIn18(t, 'idle1@example.com', 'secret', SHARP_GUID);
+    const nb = await signIn18(t, 'idle2@example.com', 'secret', PIDGIN_GUID);
+    const { sb: sa } = await openSb(t, na, `idle1@example.com;${SHARP_GUID}`);
+    await sa.request('CAL', ['idle2@example.com']);
+    const { sb: sbb } = await answerRing(t, nb, `idle2@example.com;{${PIDGIN_GUID}}`);
+    // Alice keeps talking (typing notifications); Bob says nothing.
+    const typing = setInterval(() => sa.send('MSG', ['U'], 'MIME-Version: 1.0\r\nContent-Type: text/x-msmsgscontrol\r\nTypingUser: idle1@example.com\r\n\r\n\r\n'), 300);
+    try {
+      assert.equal((await sa.expect('BYE', 10_000)).line, `BYE idle2@example.com;{${PIDGIN_GUID}} 1`);
+      assert.equal((await sa.expect('BYE')).line, 'BYE idle2@example.com 1');
+    } finally {
+      clearInterval(typing);
+    }
+    await sbb.closedByPeer();
+    for (const x of [sa, na, nb]) x.destroy();
   });
 });

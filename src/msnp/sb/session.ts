@@ -70,6 +70,8 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
   joined(chat: Chat): void {
     this.chat = chat;
     this.state = 'chat';
+    // The idle deadline may come before the sign-in one the session was armed with.
+    this.rearm();
     // Deleted accounts reach switchboard connections too.
     this.ctx.core.bus.attach(this);
   }

@@ -30,7 +30,7 @@ export type ChatEvent =
 /** Who a P2P message is for: an account (P2Pv1), or one endpoint of it (P2Pv2, `email;{guid}`). */
 export interface ChatAddressee {
   email: string;
-  /** The endpoint's GUID key; undefined: every endpoint of the account. */
+  /** The endpoint's GUID key; undefined: every endpoint of the account. A member with no GUID of its own matches any. */
   endpoint: string | undefined;
 }
 
@@ -276,7 +276,8 @@ export class ChatService {
     // A copy: a delivery may drop a member that stopped reading.
     for (const m of chat.members.slice()) {
       if (m === from) continue;
-      if (only !== undefined && (m.email !== only.email || (only.endpoint !== undefined && m.endpoint?.key !== only.endpoint))) continue;
+      // A member without an endpoint GUID (a pre-MSNP16 client) is its account's only endpoint.
+      if (only !== undefined && (m.email !== only.email || (only.endpoint !== undefined && m.endpoint !== undefined && m.endpoint.key !== only.endpoint))) continue;
       // A member who blocks the sender never receives it. Every member's list is
       // held while it is in the conversation; without one, deliver nothing.
       const list = this.lists.peek(m.accountId);

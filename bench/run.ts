@@ -14,6 +14,7 @@ import {
 } from './scenarios.js';
 import { compareHandshakes, legacyHandshake, modernHandshake } from './handshakes.js';
 import { helloFloodScenario } from './tls-flood.js';
+import { p2pScenario } from './p2p.js';
 import { gatewayRelayScenario } from './gateway.js';
 import { abFindAllScenario } from './soap.js';
 import { ssoSignInScenario } from './sso.js';
@@ -30,7 +31,7 @@ const resultsDir = path.resolve(here, '../../bench/results');
 const program = new Command()
   .name('npm run bench --')
   .description('msnpd benchmarks against a minimal relay baseline')
-  .option('--scenarios <list>', 'comma-separated: login,sso,idle,relay,fanout,list,ab,oim,tls,tlsflood,gateway,stall', 'login,sso,idle,relay,fanout,list,ab,oim,tls,tlsflood,gateway,stall')
+  .option('--scenarios <list>', 'comma-separated: login,sso,idle,relay,fanout,list,ab,oim,tls,tlsflood,gateway,stall,p2p', 'login,sso,idle,relay,fanout,list,ab,oim,tls,tlsflood,gateway,stall,p2p')
   .option('--logins <n>', 'accounts signing in at once (MD5, MSNP7)', '1000')
   .option('--twn-logins <n>', 'accounts signing in at once through Passport (MSNP11, default password hash)', '200')
   .option('--idle <n>', 'idle signed-in connections', '10000')
@@ -46,6 +47,7 @@ const program = new Command()
   .option('--handshakes <n>', 'HTTPS handshakes per measurement (tls scenario)', '1000')
   .option('--handshake-concurrency <n>', 'handshakes in flight at once', '16')
   .option('--flood-mib <n>', 'MiB of renegotiating hellos a non-reading client sends (tlsflood scenario)', '16')
+  .option('--p2p-mib <n>', 'MiB one sender writes at once as P2P messages over a switchboard (p2p scenario)', '4')
   .option('--gateway-pairs <n>', 'pairs chatting through the HTTP gateway', '50')
   .option('--gateway-messages <n>', 'messages per gateway pair (half each way)', '200')
   .option('--gateway-poll-ms <n>', 'poll interval of the gateway clients while idle (the official client: 2000)', '2000')
@@ -78,7 +80,7 @@ function log(s: string) {
 
 async function main() {
   // Relay, fan-out and list each get accounts of their own; login and idle reuse them.
-  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('stall') ? num('storm') : 0) + (scenarios.has('ab') ? num('contacts') + 1 : 0) + (scenarios.has('oim') ? num('oimSenders') + num('oimRecipients') : 0));
+  const needed = Math.max(num('logins'), scenarios.has('idle') ? num('idle') : 0, 2 * num('pairs') + num('watchers') + num('contacts') + 4 * num('gatewayPairs') + 2 + (scenarios.has('stall') ? num('storm') : 0) + (scenarios.has('ab') ? num('contacts') + 1 : 0) + (scenarios.has('oim') ? num('oimSenders') + num('oimRecipients') : 0) + (scenarios.has('p2p') ? 2 : 0));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msnpd-bench-'));
   log(`creating ${needed} accounts in ${dir}`);
   const file = path.join(dir, 'accounts.txt');
@@ -237,6 +239,19 @@ async function main() {
       const f = await helloFloodScenario(msnpdHttps, msnpd.proc.pid!, mib, compact);
       results.tlsFlood = f;
       rows.push({ scenario: 'tls hello flood', metric: `msnpd RSS growth MiB (client sent ${round(f.sentBytes / 2 ** 20)} MiB)`, msnpd: f.rssGrowthBytes / 2 ** 20, target: '< 16 MiB, connection closed', ok: f.rssGrowthBytes < 16 * 2 ** 20 && f.serverClosed });
+    }
+    if (scenarios.has('p2p')) {
+      const mib = num('p2pMib');
+      log(`p2p: ${mib} MiB of P2P messages written at once into one switchboard connection, on a second msnpd with the default switchboard rate (200/s, burst 1000: paced)`);
+      const paced = await startMsnpd(dir, { MSNPD_TLS_CERT: tlsFiles.cert, MSNPD_TLS_KEY: tlsFiles.key, ...legacyFiles, MSNPD_SB_COMMAND_RATE: '200', MSNPD_SB_COMMAND_BURST: '1000' }, [], o.msnpdCli);
+      const compact = async () => {
+        paced.proc.kill('SIGUSR2');
+        await new Promise((r) => setTimeout(r, 1000));
+      };
+      const r = await p2pScenario(paced.ns, paced.proc.pid!, mib, take(2), compact).finally(() => paced.stop());
+      results.p2p = r;
+      rows.push({ scenario: 'p2p paced', metric: `KiB/s (${r.messages} messages, every byte in order: ${r.complete})`, msnpd: r.kibPerSecond, target: 'complete', ok: r.complete });
+      rows.push({ scenario: 'p2p paced', metric: `msnpd RSS growth MiB (sender wrote ${mib} MiB at once)`, msnpd: r.rssGrowthBytes / 2 ** 20, target: '< 32 MiB (V8 grows its young generation to ~16 MiB under any steady allocation; the figure must not grow with the transfer)', ok: r.rssGrowthBytes < 32 * 2 ** 20 });
     }
     if (scenarios.has('stall')) {
       const n = num('imports');

@@ -223,7 +223,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_MAX_CONNECTIONS_PER_IP', 'connections one address may hold at once on the MSNP listeners, and as many again on the web listeners; 0 = no limit (default 100)'],
   ['MSNPD_NS_COMMAND_RATE', 'commands per second a notification connection may send; 0 = no limit (default 20)'],
   ['MSNPD_NS_COMMAND_BURST', 'commands a notification connection may send in a burst (default 200)'],
-  ['MSNPD_SB_COMMAND_RATE', 'commands (messages) per second on a switchboard connection; 0 = no limit (default 200)'],
+  ['MSNPD_SB_COMMAND_RATE', 'commands (messages) per second on a switchboard connection, beyond which it is paced (read more slowly); 0 = no limit (default 200)'],
   ['MSNPD_SB_COMMAND_BURST', 'commands a switchboard connection may send in a burst (default 1000)'],
   ['MSNPD_PARTIAL_TIMEOUT', 'seconds a command may take to arrive in full (slow senders) (default 30)'],
   ['MSNPD_LOGIN_FAILURES_PER_IP', 'failed sign-ins per address per 10 minutes before it is refused for a while (default 20)'],

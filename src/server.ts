@@ -77,12 +77,13 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
 
   const nsSessions = new Set<NsSession>();
   const sbSessions = new Set<SbSession>();
-  const limits = (maxPayloadBytes: number, payloadVerbs: ReadonlySet<string>, rate: number, burst: number, maxWriteBuffer: number): SessionLimits => ({
+  const limits = (maxPayloadBytes: number, payloadVerbs: ReadonlySet<string>, rate: number, burst: number, maxWriteBuffer: number, overRate: 'close' | 'pace' = 'close'): SessionLimits => ({
     framer: { maxLineBytes: config.maxLineBytes, maxPayloadBytes, payloadVerbs },
     maxReadAhead: config.maxLineBytes + maxPayloadBytes + 16384,
     maxWriteBuffer,
     commandsPerSecond: rate,
     commandBurst: burst,
+    overRate,
     partialTimeoutMs: config.partialTimeout * 1000,
   });
   const servers: net.Server[] = [];
@@ -105,7 +106,9 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
     core,
     config,
     log: log.child({ server: 'sb' }),
-    limits: limits(config.maxSbPayloadBytes, SB_PAYLOAD_VERBS, config.sbCommandRate, config.sbCommandBurst, 512 * 1024),
+    // A switchboard carries P2P transfers as fast as TCP allows: over the rate it is paced, not closed.
+    limits: limits(config.maxSbPayloadBytes, SB_PAYLOAD_VERBS, config.sbCommandRate, config.sbCommandBurst, 512 * 1024, 'pace'),
+    sbPort: () => ports.sb,
     onSessionClosed: (s) => sbSessions.delete(s),
   };
 

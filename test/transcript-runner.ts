@@ -30,6 +30,8 @@
 //                                {ticket_response} (the MBI answer to this nonce)
 //   alice: closed                the server closes alice's connection
 //   alice: quiet                 nothing unexpected is waiting for alice (PNG/QNG)
+//   alice: drain                 drops whatever alice has received up to a PNG/QNG round
+//                                trip (notification lines a transcript is not about)
 //
 // Variable names start with a letter; any other braces ({0}, {GUID}) are text.
 // Built-in variables: {ns} and {sb} (host:port), {md5:<var>:<password>},
@@ -240,6 +242,11 @@ export async function runTranscript(src: string, t: TestServer): Promise<void> {
           vars.set(`${bindAs}_response`, computeSsoResponse(secret, subst(nonce)));
         } else if (what === 'closed') {
           await conn(step.who, step).closedByPeer();
+        } else if (what === 'drain') {
+          const c = conn(step.who, step);
+          c.sendLine(['PNG']);
+          await c.expect('QNG');
+          c.take();
         } else if (what === 'quiet') {
           const c = conn(step.who, step);
           c.sendLine(['PNG']);

@@ -11,10 +11,28 @@ import type { ListCache } from './list-cache.js';
 import type { PresenceService } from './presence.js';
 import type { TokenStore } from './tokens.js';
 
+/**
+ * An endpoint's machine GUID (MSNP16+): `key` compares (`{lower-case}`),
+ * `written` is how that endpoint itself wrote it, for showing it to others.
+ */
+export interface EndpointGuid {
+  key: string;
+  written: string;
+}
+
 export type ChatEvent =
-  | { type: 'join'; email: string; friendlyName: string; caps: number }
-  | { type: 'leave'; email: string; idle: boolean }
+  /** `endpoint`: the joining endpoint's GUID, if its client has one (MSNP16+). */
+  | { type: 'join'; email: string; friendlyName: string; caps: number; extCaps: number; endpoint: EndpointGuid | undefined }
+  /** `lastOfAccount`: no other endpoint of that account is left in the conversation. */
+  | { type: 'leave'; email: string; idle: boolean; endpoint: EndpointGuid | undefined; lastOfAccount: boolean }
   | { type: 'message'; email: string; friendlyName: string; payload: Buffer };
+
+/** Who a P2P message is for: an account (P2Pv1), or one endpoint of it (P2Pv2, `email;{guid}`). */
+export interface ChatAddressee {
+  email: string;
+  /** The endpoint's GUID key; undefined: every endpoint of the account. A member with no GUID of its own matches any. */
+  endpoint: string | undefined;
+}
 
 /** One participant's connection to a conversation. */
 export interface ChatMember {
@@ -23,6 +41,10 @@ export interface ChatMember {
   readonly email: string;
   readonly friendlyName: string;
   readonly caps: number;
+  /** Extended capabilities (MSNP16+ `caps:extcaps`); 0 when unknown. */
+  readonly extCaps: number;
+  /** The endpoint's machine GUID (MSNP16+ clients), undefined for older ones. */
+  readonly endpoint: EndpointGuid | undefined;
   /** Delivers an event to this member; false if it could not be written. */
   deliver(e: ChatEvent): boolean;
 }
@@ -50,7 +72,11 @@ export class Chat {
   /** Due when a lonely conversation has been lonely for too long. */
   lonelyDeadline: Deadline | undefined;
 
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    /** `host:port` of the switchboard the conversation lives on (rings name it). */
+    readonly address: string,
+  ) {}
 
   memberByAccount(accountId: number): ChatMember | undefined {
     return this.members.find((m) => m.accountId === accountId);
@@ -117,21 +143,26 @@ export class ChatService {
   /**
    * USR on the switchboard: redeems an XFR cookie (issued to `email`, whose
    * owner must still be online and visible) and opens a conversation with
-   * `member` in it.
+   * `member` in it, on the switchboard at `address`.
    */
-  async open(cookie: string, email: string, member: (t: ChatTicket) => ChatMember): Promise<{ chat: Chat; member: ChatMember } | undefined> {
+  async open(cookie: string, email: string, address: string, member: (t: ChatTicket) => ChatMember | undefined): Promise<{ chat: Chat; member: ChatMember } | undefined> {
     const t = this.tokens.take<ChatTicket>(XFR_PURPOSE, cookie);
     if (t) this.forgetTicket(t.accountId, cookie);
     if (!t || t.email !== email) return undefined;
     const u = this.presence.get(t.accountId);
     if (!u || !this.presence.canConverse(u)) return undefined;
     if (!(await this.lists.retain(t.accountId))) return undefined;
+    // The front may refuse the ticket's holder (a handle its version cannot have).
+    const m = member({ ...t, friendlyName: u.friendlyName });
+    if (!m) {
+      this.lists.release(t.accountId);
+      return undefined;
+    }
     let id: string;
     do id = String(randomInt(10_000_000, 2_000_000_000));
     while (this.chats.has(id));
-    const chat = new Chat(id);
+    const chat = new Chat(id, address);
     this.chats.set(id, chat);
-    const m = member({ ...t, friendlyName: u.friendlyName });
     chat.members.push(m);
     this.setLonely(chat, this.clock.now());
     return { chat, member: m };
@@ -161,7 +192,19 @@ export class ChatService {
     const cookie = this.tokens.issue(RNG_PURPOSE, inv, this.timeouts.ringTimeoutMs, undefined, (_inv, c) => this.invitationExpired(chat, calleeId, c));
     chat.invited.set(calleeId, { cookie, expiresAt: now + this.timeouts.ringTimeoutMs });
     this.setLonely(chat, undefined);
-    this.bus.toAccount(calleeId, { type: 'ring', chatId: chat.id, cookie, email: inviter.email, friendlyName: inviter.friendlyName });
+    this.bus.toAccount(calleeId, { type: 'ring', chatId: chat.id, address: chat.address, cookie, email: inviter.email, friendlyName: inviter.friendlyName });
+    return { ok: true, chatId: chat.id };
+  }
+
+  /**
+   * CAL of one's own address (MSNP16+ clients do it first, to bring in their
+   * other endpoints): answered like any call, also when there is nobody to
+   * ring. One endpoint per account today, so nobody is rung; with several
+   * (issue 14) the account's endpoints not in the conversation are.
+   */
+  callSelf(chat: Chat, inviter: ChatMember): InviteResult {
+    const me = this.presence.get(inviter.accountId);
+    if (!me || !this.presence.canConverse(me)) return { ok: false, reason: 'hidden' };
     return { ok: true, chatId: chat.id };
   }
 
@@ -204,7 +247,7 @@ export class ChatService {
    * valid for this account and conversation, everyone has left, or a member
    * and the joiner now block each other.
    */
-  async answer(cookie: string, email: string, chatId: string, member: (inv: ChatTicket) => ChatMember): Promise<{ chat: Chat; others: ChatMember[]; member: ChatMember } | undefined> {
+  async answer(cookie: string, email: string, chatId: string, member: (inv: ChatTicket) => ChatMember | undefined): Promise<{ chat: Chat; others: ChatMember[]; member: ChatMember } | undefined> {
     const inv = this.tokens.take<Invitation>(RNG_PURPOSE, cookie);
     if (!inv || inv.email !== email || inv.chatId !== chatId) return undefined;
     const chat = this.chats.get(chatId);
@@ -216,6 +259,10 @@ export class ChatService {
       return undefined;
     }
     const m = member(inv);
+    if (!m) {
+      this.lists.release(inv.accountId);
+      return undefined;
+    }
     const others = [...chat.members];
     chat.members.push(m);
     this.setLonely(chat, undefined);
@@ -226,7 +273,8 @@ export class ChatService {
         this.tokens.take(RNG_PURPOSE, p.cookie);
       }
     }
-    for (const o of others) o.deliver({ type: 'join', email: m.email, friendlyName: m.friendlyName, caps: m.caps });
+    const joined: ChatEvent = { type: 'join', email: m.email, friendlyName: m.friendlyName, caps: m.caps, extCaps: m.extCaps, endpoint: m.endpoint };
+    for (const o of others) o.deliver(joined);
     return { chat, others, member: m };
   }
 
@@ -236,7 +284,9 @@ export class ChatService {
     if (i < 0) return;
     chat.members.splice(i, 1);
     this.lists.release(member.accountId);
-    for (const o of chat.members.slice()) o.deliver({ type: 'leave', email: member.email, idle });
+    const lastOfAccount = !chat.memberByAccount(member.accountId);
+    const left: ChatEvent = { type: 'leave', email: member.email, idle, endpoint: member.endpoint, lastOfAccount };
+    for (const o of chat.members.slice()) o.deliver(left);
     if (chat.members.length === 0) {
       // Nobody left to talk to: the conversation ends, invitations with it.
       for (const p of chat.invited.values()) this.tokens.take(RNG_PURPOSE, p.cookie);
@@ -248,18 +298,19 @@ export class ChatService {
   }
 
   /**
-   * Relays a message from `from` to the other members (or only to `only`, an
-   * e-mail, for P2P data addressed to one member). Returns how many members it
-   * reached and whether any delivery failed.
+   * Relays a message from `from` to the other members (or only to `only`, for
+   * P2P data addressed to one account or one endpoint). Returns how many
+   * members it reached and whether any delivery failed.
    */
-  send(chat: Chat, from: ChatMember, payload: Buffer, only?: string): { delivered: number; failed: boolean } {
+  send(chat: Chat, from: ChatMember, payload: Buffer, only?: ChatAddressee): { delivered: number; failed: boolean } {
     let delivered = 0;
     let failed = false;
     let event: ChatEvent | undefined;
     // A copy: a delivery may drop a member that stopped reading.
     for (const m of chat.members.slice()) {
       if (m === from) continue;
-      if (only !== undefined && m.email !== only) continue;
+      // A member without an endpoint GUID (a pre-MSNP16 client) is its account's only endpoint.
+      if (only !== undefined && (m.email !== only.email || (only.endpoint !== undefined && m.endpoint !== undefined && m.endpoint.key !== only.endpoint))) continue;
       // A member who blocks the sender never receives it. Every member's list is
       // held while it is in the conversation; without one, deliver nothing.
       const list = this.lists.peek(m.accountId);

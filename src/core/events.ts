@@ -26,8 +26,8 @@ export type EndpointEvent =
   | { type: 'list-removed'; list: ListName; email: string; version: number; guid?: string }
   /** A contact who allows me changed a phone number (PRP); my list version moved to `version`. */
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
-  /** An invitation to a conversation. */
-  | { type: 'ring'; chatId: string; cookie: string; email: string; friendlyName: string }
+  /** An invitation to a conversation on the switchboard at `address` (host:port). */
+  | { type: 'ring'; chatId: string; address: string; cookie: string; email: string; friendlyName: string }
   /** An offline message for this account was stored (committed). */
   | { type: 'offline-message'; message: OfflineMessageRow }
   /** The endpoint must sign out: signed in elsewhere, server shutting down, account deleted, asked by its own user (UUN). */

@@ -66,14 +66,30 @@ export interface SessionLimits {
   maxWriteBuffer: number;
   /** Commands per second a connection may send on average (0 = no limit)... */
   commandsPerSecond: number;
-  /** ...and in a burst; beyond it the connection is closed as a flood. */
+  /** ...and in a burst; beyond it the connection is closed as a flood (or paced, see `overRate`). */
   commandBurst: number;
+  /**
+   * Beyond the rate: `close` the connection as a flood, or `pace` it (read
+   * nothing more until the bucket has a token again). Paced connections are
+   * closed only for an error flood: more error replies than a tenth of the
+   * burst, refilled at a tenth of the rate.
+   */
+  overRate?: 'close' | 'pace';
   /** Milliseconds a command may take to arrive in full (slow senders). */
   partialTimeoutMs: number;
 }
 
 function finish(s: { finished(): void }): void {
   s.finished();
+}
+
+function releaseHeld(s: { releaseHeld(): void }): void {
+  s.releaseHeld();
+}
+
+/** Error replies a paced connection may draw in a burst. */
+function errorBurst(l: SessionLimits): number {
+  return Math.max(1, Math.floor(l.commandBurst / 10));
 }
 
 export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineTarget {
@@ -92,6 +108,12 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
   /** Token bucket for the command rate. */
   private tokens: number;
   private tokensAt: number;
+  /** Paced: the command waiting for a token, and the timer that brings it back. */
+  private held: Command | undefined;
+  private paceTimer: NodeJS.Timeout | undefined;
+  /** Paced connections: token bucket for error replies. */
+  private errorTokens: number;
+  private errorTokensAt: number;
   /**
    * This session's one entry in the shared deadline heap: due no later than
    * the earliest of its deadlines (sign-in, idle, partial command, challenge).
@@ -114,6 +136,8 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
     this.connectedAt = now;
     this.tokens = limits.commandBurst;
     this.tokensAt = now;
+    this.errorTokens = errorBurst(limits);
+    this.errorTokensAt = now;
     this.framer = new Framer(limits.framer, this);
     this.checks = new Deadline(this);
   }
@@ -192,6 +216,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
   }
 
   sendError(code: number, cmd: Command | number | undefined): void {
+    if (!this.takeErrorToken()) return this.close('error flood');
     const t = typeof cmd === 'number' ? cmd : cmd ? trid(cmd) : undefined;
     this.send(t === undefined ? `${code}` : `${code} ${t}`);
   }
@@ -200,6 +225,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopPacing();
     this.timers.cancel(this.checks);
     this.log.debug({ reason, remote: this.transport.remoteAddress }, 'closing connection');
     this.transport.end();
@@ -210,6 +236,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
   transportClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopPacing();
     this.timers.cancel(this.checks);
     this.onClosed('connection closed by peer');
   }
@@ -228,6 +255,7 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
   protected checkWriteBuffer(): boolean {
     if (this.transport.bufferedBytes > this.limits.maxWriteBuffer) {
       this.closed = true;
+      this.stopPacing();
       this.timers.cancel(this.checks);
       this.transport.destroy();
       this.onClosed('peer is not reading (write buffer over limit)');
@@ -244,8 +272,9 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
   /** FrameSink: one complete command. Returns false to pause parsing while it is handled. */
   onCommand(cmd: Command): boolean {
     if (this.closed) return false;
-    if (!this.takeToken()) {
-      this.close('command flood');
+    if (!this.takeToken(this.lastActivity)) {
+      if (this.limits.overRate === 'pace') this.hold(cmd);
+      else this.close('command flood');
       return false;
     }
     let result: void | Promise<void>;
@@ -283,14 +312,65 @@ export abstract class MsnpSession<S extends MsnpSession<S>> implements DeadlineT
     if (!this.busy && !this.closed) this.transport.inputHandled?.();
   }
 
-  private takeToken(): boolean {
+  /**
+   * Over the rate on a paced connection: the command waits, nothing more is
+   * read (the peer's TCP window closes), and reading resumes once the bucket
+   * has a token for it. A fast sender is slowed down, never dropped.
+   */
+  private hold(cmd: Command): void {
+    this.held = cmd;
+    this.busy = true;
+    if (!this.readPaused) {
+      this.readPaused = true;
+      this.transport.pause();
+    }
+    // Wait for 20 ms worth of tokens (at least one): one timer per batch, not per command.
     const rate = this.limits.commandsPerSecond;
-    if (rate <= 0) return true;
-    const now = this.lastActivity;
+    const want = Math.min(this.limits.commandBurst, Math.max(1, rate / 50));
+    const wait = Math.max(1, Math.ceil(((want - this.tokens) * 1000) / rate));
+    this.paceTimer = setTimeout(releaseHeld, wait, this);
+  }
+
+  /** @internal The paced command's token is due: handle it, then read on. */
+  releaseHeld(): void {
+    this.paceTimer = undefined;
+    const cmd = this.held;
+    this.held = undefined;
+    if (this.closed || !cmd) return;
+    this.busy = false;
+    this.refill(Date.now());
+    // Handled as onCommand would; a command that finished at once lets reading go on.
+    if (this.onCommand(cmd)) this.finished();
+  }
+
+  private stopPacing(): void {
+    if (this.paceTimer) clearTimeout(this.paceTimer);
+    this.paceTimer = undefined;
+    this.held = undefined;
+  }
+
+  private takeErrorToken(): boolean {
+    if (this.limits.overRate !== 'pace' || this.limits.commandsPerSecond <= 0) return true;
+    const now = Date.now();
+    if (now > this.errorTokensAt) {
+      this.errorTokens = Math.min(errorBurst(this.limits), this.errorTokens + ((now - this.errorTokensAt) * this.limits.commandsPerSecond) / 10_000);
+      this.errorTokensAt = now;
+    }
+    if (this.errorTokens < 1) return false;
+    this.errorTokens -= 1;
+    return true;
+  }
+
+  private refill(now: number): void {
     if (now > this.tokensAt) {
-      this.tokens = Math.min(this.limits.commandBurst, this.tokens + ((now - this.tokensAt) * rate) / 1000);
+      this.tokens = Math.min(this.limits.commandBurst, this.tokens + ((now - this.tokensAt) * this.limits.commandsPerSecond) / 1000);
       this.tokensAt = now;
     }
+  }
+
+  private takeToken(now: number): boolean {
+    if (this.limits.commandsPerSecond <= 0) return true;
+    this.refill(now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;

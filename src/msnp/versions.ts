@@ -97,6 +97,14 @@ export interface VersionTraits {
   initialNln: boolean;
   /** `USR t SHA A <circle-ticket>` and circle (network 9) entries in ADL/RML (MSNP18). */
   circles: boolean;
+
+  // --- Switchboard, MSNP16-18 (flows.md §6.2, client-quirks.md "Switchboard, MSNP18") ---
+  /** `USR`/`ANS` name the endpoint (`email;{guid}`); `IRO`/`JOI`/`BYE` list each endpoint of a member too. */
+  sbEndpoints: boolean;
+  /** Capabilities on `IRO`/`JOI` as `caps:extcaps`. */
+  sbExtCaps: boolean;
+  /** `CAL` of one's own address rings one's other endpoints (`RINGING` even when there are none). */
+  sbSelfCall: boolean;
 }
 
 /** client-quirks.md "Error lines and payload lengths". */
@@ -144,6 +152,11 @@ function traitsFor(version: number): VersionTraits {
     handlePrefix: version >= 18,
     initialNln: version >= 18,
     circles: version >= 18,
+
+    // --- Switchboard, MSNP16-18 ---
+    sbEndpoints: version >= 16,
+    sbExtCaps: version >= 16,
+    sbSelfCall: version >= 16,
   };
 }
 

@@ -21,7 +21,7 @@ export interface NsContext {
 }
 
 /** `host:port` as put in XFR/RNG: the public host if set, else the address the client reached. */
-export function advertised(ctx: NsContext, localAddress: string, port: number): string {
+export function advertised(ctx: Pick<NsContext, 'config'>, localAddress: string, port: number): string {
   const host = ctx.config.publicHost ?? localAddress;
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }

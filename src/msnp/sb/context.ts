@@ -10,5 +10,7 @@ export interface SbContext {
   config: Config;
   log: Logger;
   limits: SessionLimits;
+  /** The switchboard port, as bound (rings name the conversation's switchboard). */
+  sbPort: () => number;
   onSessionClosed?: (session: SbSession) => void;
 }

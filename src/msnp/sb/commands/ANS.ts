@@ -1,5 +1,7 @@
 // ANS t email cookie sessionid: the invitee joins; it learns who is there (IRO,
-// n of total in join order), the others learn of it (JOI).
+// n of total in join order), the others learn of it (JOI). MSNP16+ invitees
+// get a line per endpoint and one per account (SbSession.handles), counted in
+// the total.
 import { urlEncode } from '../../wire/urlcode.js';
 import { entryCommand } from './enter.js';
 
@@ -8,8 +10,8 @@ export const ANS = entryCommand(
   4,
   (s, email, cmd, member) => s.ctx.core.chats.answer(cmd.args[2]!, email, cmd.args[3]!, member),
   (s, t, joined) => {
-    const n = joined.others.length;
-    joined.others.forEach((m, i) => s.send(`IRO ${t} ${i + 1} ${n} ${m.email} ${urlEncode(m.friendlyName)}${s.capsSuffix(m.caps)}`));
+    const lines = joined.others.flatMap((m) => s.handles(m.email, m.endpoint).map((h) => `${h} ${urlEncode(m.friendlyName)}${s.capsSuffix(m.caps, m.extCaps)}`));
+    lines.forEach((l, i) => s.send(`IRO ${t} ${i + 1} ${lines.length} ${l}`));
     s.send(`ANS ${t} OK`);
   },
 );

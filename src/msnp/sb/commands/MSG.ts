@@ -1,22 +1,47 @@
 // MSG t U|N|A|D|S len: relay a message to the other participants, byte for
 // byte. U: no answer; N: NAK on failure; A and D: ACK when delivered, else
 // NAK; S (invitations from MSN 6+, yellows111 MSG page): ACK on success only.
-// P2P data (application/x-msnmsgrp2p) goes only to the P2P-Dest participant.
+// P2P data (application/x-msnmsgrp2p) goes only to the P2P-Dest participant:
+// P2Pv1 names an account (`P2P-Dest: email`, every endpoint of it), P2Pv2
+// (MSNP16+) one endpoint (`P2P-Dest: email;{guid}`) and the sender's own in
+// `P2P-Src` (flows.md §6.2; MSNPSharp 3.2.1 P2PHandler reads the GUIDs of
+// both). A P2P-Src naming anyone but the sending endpoint is not relayed:
+// the receiving client would answer the wrong peer.
+import type { ChatAddressee } from '../../../core/chats.js';
+import { normaliseEmail } from '../../../core/email.js';
+import { parseHandle } from '../../endpoint-guid.js';
 import { trid } from '../../wire/command.js';
+import type { SbSession } from '../session.js';
 import { ANY_VERSION, type SbCommand } from './util.js';
 
 const ACK_TYPES = new Set(['U', 'N', 'A', 'D', 'S']);
 const HEADER_END = Buffer.from('\r\n\r\n');
 const P2P_TYPE = /^content-type:\s*application\/x-msnmsgrp2p/im;
-const P2P_DEST = /^p2p-dest:\s*([^\r\n;]+)/im;
+const P2P_DEST = /^p2p-dest:[ \t]*([^\r\n]*)/im;
+const P2P_SRC = /^p2p-src:[ \t]*([^\r\n]*)/im;
+/** Nobody: P2P data without a usable P2P-Dest (or with a false P2P-Src) reaches no one. */
+const NOBODY: ChatAddressee = { email: '', endpoint: undefined };
 
-/** The P2P-Dest of a P2P message, or undefined for everything else. */
-export function p2pDestination(payload: Buffer): string | undefined {
+/** The MIME headers of a message (the first KiB at most), or undefined if it is not P2P data. */
+function p2pHead(payload: Buffer): string | undefined {
   const end = payload.indexOf(HEADER_END);
   const head = payload.toString('latin1', 0, end < 0 ? Math.min(payload.length, 1024) : Math.min(end, 1024));
-  if (!P2P_TYPE.test(head)) return undefined;
-  const m = P2P_DEST.exec(head);
-  return m ? m[1]!.trim().toLowerCase() : '';
+  return P2P_TYPE.test(head) ? head : undefined;
+}
+
+/** Who a P2P message is for, or undefined for everything else (relayed to every member). */
+export function p2pAddressee(payload: Buffer, from?: Pick<SbSession, 'email' | 'endpoint'>): ChatAddressee | undefined {
+  const head = p2pHead(payload);
+  if (head === undefined) return undefined;
+  const dest = P2P_DEST.exec(head);
+  const to = dest ? parseHandle(dest[1]!.trim()) : undefined;
+  if (!to) return NOBODY;
+  const src = P2P_SRC.exec(head);
+  if (src && from) {
+    const me = parseHandle(src[1]!.trim());
+    if (!me || normaliseEmail(me.email) !== from.email || (me.guid && me.guid.key !== from.endpoint?.key)) return NOBODY;
+  }
+  return { email: normaliseEmail(to.email), endpoint: to.guid?.key };
 }
 
 export const MSG: SbCommand = {
@@ -31,7 +56,7 @@ export const MSG: SbCommand = {
     const chat = s.chat;
     if (!chat) return s.close('MSG outside a conversation');
     const payload = cmd.payload!;
-    const r = s.ctx.core.chats.send(chat, s, payload, p2pDestination(payload));
+    const r = s.ctx.core.chats.send(chat, s, payload, p2pAddressee(payload, s));
     const ok = r.delivered > 0 && !r.failed;
     if (ack === 'A' || ack === 'D') s.send(ok ? `ACK ${t}` : `NAK ${t}`);
     else if (ack === 'N' && !ok) s.send(`NAK ${t}`);

@@ -135,7 +135,8 @@ test(`property: an answer verifies for its key and nonce, and no single changed 
 });
 
 test('USR SSO S arguments as MSNPSharp 3.2.1 and Pidgin 2.11 sent them (captures)', async () => {
-  const { parseSsoSignIn, normaliseMachineGuid } = await import('../src/msnp/ns/sso-sign-in.js');
+  const { parseSsoSignIn } = await import('../src/msnp/ns/sso-sign-in.js');
+  const { normaliseGuid: normaliseMachineGuid } = await import('../src/msnp/endpoint-guid.js');
   const key = Buffer.from(VECTORS[0]!.secret, 'base64');
   const nonce = newSsoNonce();
   const response = computeSsoResponse(key, nonce);

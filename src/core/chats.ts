@@ -55,6 +55,8 @@ export interface ChatTicket {
   email: string;
   friendlyName: string;
   caps: number;
+  /** Extended capabilities (MSNP16+ `caps:extcaps`, from CHG); 0 for older clients. */
+  extCaps: number;
   /** The protocol version of the issuing endpoint, so the switchboard speaks it too. */
   version: number;
 }
@@ -131,7 +133,7 @@ export class ChatService {
   ticket(accountId: number, version: number): string | undefined {
     const u = this.presence.get(accountId);
     if (!u || !this.presence.canConverse(u)) return undefined;
-    const t: ChatTicket = { accountId, email: u.email, friendlyName: u.friendlyName, caps: u.caps, version };
+    const t: ChatTicket = { accountId, email: u.email, friendlyName: u.friendlyName, caps: u.caps, extCaps: u.extCaps, version };
     const cookie = this.tokens.issue(XFR_PURPOSE, t, this.timeouts.cookieTtlMs, undefined, (_t, c) => this.forgetTicket(accountId, c));
     const mine = this.tickets.get(accountId) ?? [];
     mine.push(cookie);
@@ -187,7 +189,7 @@ export class ChatService {
     const pending = chat.invited.get(calleeId);
     if (pending && pending.expiresAt > now) return { ok: false, reason: 'already-there' };
     const inv: Invitation = {
-      chatId: chat.id, accountId: calleeId, email: calleeEmail, friendlyName: callee.friendlyName, caps: callee.caps, version: callee.dialect,
+      chatId: chat.id, accountId: calleeId, email: calleeEmail, friendlyName: callee.friendlyName, caps: callee.caps, extCaps: callee.extCaps, version: callee.dialect,
     };
     const cookie = this.tokens.issue(RNG_PURPOSE, inv, this.timeouts.ringTimeoutMs, undefined, (_inv, c) => this.invitationExpired(chat, calleeId, c));
     chat.invited.set(calleeId, { cookie, expiresAt: now + this.timeouts.ringTimeoutMs });
@@ -226,13 +228,14 @@ export class ChatService {
     let id: string;
     do id = String(randomInt(10_000_000, 2_000_000_000));
     while (this.chats.has(id));
-    const chat = new Chat(id);
+    // No switchboard connection opened it: '' lets each NS name its own switchboard as its client reaches it.
+    const chat = new Chat(id, '');
     this.chats.set(id, chat);
     chat.members.push(courier);
-    const inv: Invitation = { chatId: id, accountId: calleeId, email: calleeEmail, friendlyName: callee.friendlyName, caps: callee.caps, version: callee.dialect };
+    const inv: Invitation = { chatId: id, accountId: calleeId, email: calleeEmail, friendlyName: callee.friendlyName, caps: callee.caps, extCaps: callee.extCaps, version: callee.dialect };
     const cookie = this.tokens.issue(RNG_PURPOSE, inv, this.timeouts.ringTimeoutMs, undefined, (_inv, c) => this.invitationExpired(chat, calleeId, c));
     chat.invited.set(calleeId, { cookie, expiresAt: this.clock.now() + this.timeouts.ringTimeoutMs });
-    this.bus.toAccount(calleeId, { type: 'ring', chatId: id, cookie, email: courier.email, friendlyName: courier.friendlyName });
+    this.bus.toAccount(calleeId, { type: 'ring', chatId: id, address: chat.address, cookie, email: courier.email, friendlyName: courier.friendlyName });
     return chat;
   }
 

@@ -26,7 +26,7 @@ export type EndpointEvent =
   | { type: 'list-removed'; list: ListName; email: string; version: number; guid?: string }
   /** A contact who allows me changed a phone number (PRP); my list version moved to `version`. */
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
-  /** An invitation to a conversation on the switchboard at `address` (host:port). */
+  /** An invitation to a conversation on the switchboard at `address` (host:port; '' when the core opened it: the front names its own). */
   | { type: 'ring'; chatId: string; address: string; cookie: string; email: string; friendlyName: string }
   /** An offline message for this account was stored (committed). */
   | { type: 'offline-message'; message: OfflineMessageRow }

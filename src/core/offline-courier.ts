@@ -74,6 +74,8 @@ export class OfflineCourier {
         email: first.senderEmail,
         friendlyName: first.senderName || first.senderEmail,
         caps: 0,
+        extCaps: 0,
+        endpoint: undefined,
         deliver: (e: ChatEvent) => {
           // The recipient joined: relay after its switchboard has sent IRO and ANS OK.
           if (e.type === 'join' && e.email === email) setImmediate(() => void relay().catch(this.onError));

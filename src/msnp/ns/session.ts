@@ -174,7 +174,7 @@ export class NsSession extends MsnpSession<NsSession> {
         if (this.synced && t.phoneProperties) this.send(bprPush(t, e.version, e.email, e.key, e.value));
         return;
       case 'ring':
-        this.send(rng(t, e.chatId, e.address, e.cookie, e.email, e.friendlyName));
+        this.send(rng(t, e.chatId, e.address || this.switchboardAddress(), e.cookie, e.email, e.friendlyName));
         return;
       case 'offline-message':
         // MSNP13-18 fetch it over RSI; older clients get it in a switchboard, if they can be rung now.

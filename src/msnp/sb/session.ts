@@ -55,7 +55,7 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
    * Takes on the identity a cookie was issued to (USR/ANS); undefined when the
    * endpoint GUID given with USR/ANS means nothing in the cookie's version.
    */
-  become(t: { accountId: number; email: string; friendlyName: string; caps: number; version: number }): this | undefined {
+  become(t: { accountId: number; email: string; friendlyName: string; caps: number; extCaps: number; version: number }): this | undefined {
     // An MSNP15-or-older client never names an endpoint: a `;{guid}` there is a forged or confused handle.
     if (this.endpoint && !VERSIONS.get(t.version)?.sbEndpoints) return undefined;
     this.accountId = t.accountId;
@@ -63,6 +63,7 @@ export class SbSession extends MsnpSession<SbSession> implements ChatMember, Eve
     this.friendlyName = t.friendlyName;
     this.encodedName = urlEncode(t.friendlyName);
     this.caps = t.caps;
+    this.extCaps = t.extCaps;
     this.version = t.version;
     return this;
   }

@@ -9,7 +9,7 @@
 // `OUT` and is closed. Every well-formed UUN is answered `UUN t OK`.
 import { isValidEmail, normaliseEmail } from '../../../core/email.js';
 import { ProtocolError } from '../../session.js';
-import { normaliseMachineGuid } from '../sso-sign-in.js';
+import { normaliseGuid } from '../../endpoint-guid.js';
 import { NEWEST, me, signedIn } from './util.js';
 
 /** Largest UUN payload accepted (P2P bootstrap SLP bodies are a few hundred bytes). */
@@ -22,7 +22,7 @@ export function parseHandle(h: string): { email: string; machineGuid: string | u
   const email = normaliseEmail(m[1]!);
   if (!isValidEmail(email)) return undefined;
   if (m[2] === undefined) return { email, machineGuid: undefined };
-  const machineGuid = normaliseMachineGuid(m[2]);
+  const machineGuid = normaliseGuid(m[2]);
   return machineGuid ? { email, machineGuid } : undefined;
 }
 

@@ -14,6 +14,11 @@ export type EndpointEvent =
   | { type: 'reverse-list'; op: 'add' | 'remove'; email: string; friendlyName: string; version: number }
   /** An entry vanished from one of my lists without my doing (the account was deleted). */
   | { type: 'list-removed'; list: ListName; email: string; version: number; guid?: string }
+  /**
+   * My address book or memberships changed (an entry, a group, a list bit),
+   * whoever made the change: an SOAP-era client fetches its deltas.
+   */
+  | { type: 'address-book' }
   /** A contact who allows me changed a phone number (PRP); my list version moved to `version`. */
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
   /** An invitation to a conversation. */

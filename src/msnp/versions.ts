@@ -70,6 +70,8 @@ export interface VersionTraits {
   msnObjectZero: boolean;
   /** `GCF 0` with the policies is pushed before the `USR … S` challenge (MSNP13+, flows.md §4.1). */
   gcfPolicies: boolean;
+  /** `NOT` with the ABCH notice when the address book changes (MSNP13+, flows.md §4.2). */
+  abchNotify: boolean;
   /** Behind MSNPD_EXPERIMENTAL_MSNP13: VER offers it only when that switch is on. */
   experimental: boolean;
 }
@@ -107,6 +109,7 @@ function traitsFor(version: number): VersionTraits {
     xfrNsUD: version >= 13,
     sbAuthDomain: version >= 13,
     sbDirectFlag: version >= 14,
+    abchNotify: version >= 13,
     experimental: version >= 13,
   };
 }

@@ -14,6 +14,7 @@ import { mlFor } from './ml.js';
 import { rng } from './render/classic.js';
 import { bprPush, reverseList, serverRemoval } from './render/lists.js';
 import { CLEARED_PERSONAL, fln, nln, ubxHead } from './render/presence.js';
+import { abchNotification } from './render/abch-notify.js';
 
 /** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
 export type NsState = 'new' | 'ver' | 'auth' | 'online';
@@ -158,6 +159,10 @@ export class NsSession extends MsnpSession<NsSession> {
         if (line) this.send(line);
         return;
       }
+      case 'address-book':
+        // Before its first ADL the client is fetching its address book anyway.
+        if (this.synced && t.abchNotify) this.sendWithPayload('NOT', abchNotification(this.accountId, this.account!.email, this.ctx.core.clock.now()));
+        return;
       case 'contact-property':
         if (this.synced && t.phoneProperties) this.send(bprPush(t, e.version, e.email, e.key, e.value));
         return;

@@ -97,7 +97,7 @@ export class ContactService {
    * Adds `email` to one of the owner's lists (FL, AL, BL). For FL with a group:
    * a contact already on FL joins that group.
    */
-  async add(ownerId: number, list: ListName, email: string, groupId?: number): Promise<ListChange> {
+  async add(ownerId: number, list: ListName, email: string, groupId?: number, origin?: string): Promise<ListChange> {
     if (!USER_LISTS.includes(list)) throw new CoreError('invalid-list');
     const bit = LIST_BITS[list];
     let couldSee = false;
@@ -105,7 +105,7 @@ export class ContactService {
     // The owner as read in the transaction: over SOAP the owner need not be signed in (no cached list to peek at).
     let ownerEmail = '';
     let ownerName = '';
-    const result = await this.mutate([ownerId], async (tx, touched, changed) => {
+    const result = await this.mutate([ownerId], async (tx, touched, changed, post) => {
       const owner = await this.mustRead(tx, ownerId);
       ownerEmail = owner.email;
       ownerName = owner.friendlyName;
@@ -144,14 +144,16 @@ export class ContactService {
       const version = await this.bump(tx, owner, changed);
       let rlVersion: number | undefined;
       if (list === 'FL') rlVersion = await this.setReverse(tx, account.id, owner, true, changed);
+      if (rlVersion !== undefined) {
+        const v = rlVersion;
+        post.push(() =>
+          this.bus.toAccount(contactId, {
+            type: 'reverse-list', op: 'add', email: ownerEmail, friendlyName: this.presence.get(ownerId)?.friendlyName ?? ownerName, version: v,
+          }),
+        );
+      }
       return { version, email: account.email, friendlyName: account.friendlyName, groupId, rlVersion, account, guid: next.guid };
-    });
-    if ('rlVersion' in result && result.rlVersion !== undefined) {
-      this.bus.toAccount(contactId, {
-        type: 'reverse-list', op: 'add', email: ownerEmail, friendlyName: this.presence.get(ownerId)?.friendlyName ?? ownerName,
-        version: result.rlVersion,
-      });
-    }
+    }, origin);
     this.afterChange(ownerId, contactId, list, couldSee);
     const change: ListChange = { version: result.version, email: result.email, friendlyName: result.friendlyName, groupId: result.groupId, guid: result.guid };
     if (list === 'FL' && 'rlVersion' in result) {
@@ -162,14 +164,14 @@ export class ContactService {
   }
 
   /** Removes `email` from one of the owner's lists; for FL with a group, from that group only. */
-  async remove(ownerId: number, list: ListName, email: string, groupId?: number): Promise<ListChange> {
+  async remove(ownerId: number, list: ListName, email: string, groupId?: number, origin?: string): Promise<ListChange> {
     if (!USER_LISTS.includes(list)) throw new CoreError('invalid-list');
     const bit = LIST_BITS[list];
     let couldSee = false;
     let contactId = 0;
     let rlVersion: number | undefined;
     let ownerEmail = '';
-    const result = await this.mutate([ownerId], async (tx, touched, changed) => {
+    const result = await this.mutate([ownerId], async (tx, touched, changed, post) => {
       const owner = await this.mustRead(tx, ownerId);
       ownerEmail = owner.email;
       const entry = owner.byEmail(email);
@@ -194,13 +196,12 @@ export class ContactService {
       await this.write(tx, owner, { ...entry, lists: entry.lists & ~bit, groups: list === 'FL' ? [] : entry.groups });
       const version = await this.bump(tx, owner, changed);
       if (list === 'FL') rlVersion = await this.setReverse(tx, entry.contactId, owner, false, changed);
+      if (rlVersion !== undefined) {
+        const v = rlVersion;
+        post.push(() => this.bus.toAccount(contactId, { type: 'reverse-list', op: 'remove', email: ownerEmail, friendlyName: '', version: v }));
+      }
       return { version, email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
-    });
-    if (rlVersion !== undefined) {
-      this.bus.toAccount(contactId, {
-        type: 'reverse-list', op: 'remove', email: ownerEmail, friendlyName: '', version: rlVersion,
-      });
-    }
+    }, origin);
     this.afterChange(ownerId, contactId, list, couldSee);
     return result;
   }
@@ -403,20 +404,29 @@ export class ContactService {
 
   /**
    * Runs `fn` in a transaction; on failure, cached lists it may have touched
-   * are dropped. Accounts `fn` puts in `changed` (their address book or
-   * memberships changed) hear it once it has committed.
+   * are dropped. Once it has committed: the notices `fn` queued in `post`,
+   * then the accounts it put in `changed` (their address book or memberships
+   * changed) hear of it; `origin`, the endpoint whose own command made the
+   * change, is named so that it is not told (flows.md §4.2 order: the list
+   * push, then the address-book notice).
    */
-  private async mutate<T>(ids: number[], fn: (tx: StoreOps, touched: number[], changed: Set<number>) => Promise<T>): Promise<T> {
+  private async mutate<T>(
+    ids: number[],
+    fn: (tx: StoreOps, touched: number[], changed: Set<number>, post: (() => void)[]) => Promise<T>,
+    origin?: string,
+  ): Promise<T> {
     const touched = [...ids];
     const changed = new Set<number>();
+    const post: (() => void)[] = [];
     let result: T;
     try {
-      result = await this.store.withTransaction((tx) => fn(tx, touched, changed));
+      result = await this.store.withTransaction((tx) => fn(tx, touched, changed, post));
     } catch (e) {
       if (!(e instanceof CoreError)) for (const id of touched) this.lists.invalidate(id);
       throw e;
     }
-    for (const id of changed) this.bus.toAccount(id, { type: 'address-book' });
+    for (const p of post) p();
+    for (const id of changed) this.bus.toAccount(id, origin === undefined ? { type: 'address-book' } : { type: 'address-book', origin });
     return result;
   }
 

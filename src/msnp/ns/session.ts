@@ -160,8 +160,8 @@ export class NsSession extends MsnpSession<NsSession> {
         return;
       }
       case 'address-book':
-        // Before its first ADL the client is fetching its address book anyway.
-        if (this.synced && t.abchNotify) this.sendWithPayload('NOT', abchNotification(this.accountId, this.account!.email, this.ctx.core.clock.now()));
+        // Before its first ADL the client is fetching its address book anyway; its own ADL/RML it knows of.
+        if (this.synced && t.abchNotify && e.origin !== this.endpointId) this.sendWithPayload('NOT', abchNotification(this.accountId, this.account!.email, this.ctx.core.clock.now()));
         return;
       case 'contact-property':
         if (this.synced && t.phoneProperties) this.send(bprPush(t, e.version, e.email, e.key, e.value));

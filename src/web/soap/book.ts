@@ -49,12 +49,16 @@ export function fullSyncRequired(): SoapFault {
   return SoapFault.client('Full sync required. Details: the changes since this time are no longer kept', 'FullSyncRequired');
 }
 
+/** A time after every removal (the largest signed 64-bit value). */
+const NO_REMOVALS = (1n << 63n) - 1n;
+
 export async function readBook(core: Core, who: Principal, deltasOnly: boolean, lastChange: string | undefined): Promise<BookView> {
   // An unreadable time with deltasOnly gets the full book, which a delta request may always get.
   const since = deltasOnly ? parseAbTime(lastChange) : undefined;
   let view;
   try {
-    view = await core.contacts.addressBookView(who.accountId, since ?? 0n);
+    // A full answer lists no removals: none are read.
+    view = await core.contacts.addressBookView(who.accountId, since ?? NO_REMOVALS);
   } catch (e) {
     if (e instanceof CoreError && e.kind === 'no-such-user') throw abDoesNotExist();
     throw e;

@@ -14,16 +14,22 @@ export interface AbFindAllResult {
   /** Bytes of one answer. */
   bytes: number;
   latencyMs: Distribution;
+  /** The same book asked for deltas since the time of the last full answer (nothing changed: MSNPSharp's request while online). */
+  deltaBytes: number;
+  deltaLatencyMs: Distribution;
 }
 
-function post(port: number, ca: Buffer, body: string): Promise<{ status: number; bytes: number }> {
+function post(port: number, ca: Buffer, body: string): Promise<{ status: number; bytes: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       { host: '127.0.0.1', port, servername: 'contacts.msn.com', method: 'POST', path: '/abservice/abservice.asmx', ca, agent: false, headers: { Host: 'contacts.msn.com', 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${NS}/ABFindAll"` } },
       (res) => {
-        let bytes = 0;
-        res.on('data', (d: Buffer) => (bytes += d.length));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () => {
+          const all = Buffer.concat(parts);
+          resolve({ status: res.statusCode ?? 0, bytes: all.length, text: all.toString('utf8') });
+        });
       },
     );
     req.on('error', reject);
@@ -43,14 +49,20 @@ export async function abFindAllScenario(nsPort: number, httpsPort: number, ca: B
     `<ABApplicationHeader xmlns="${NS}"><ApplicationId>996CDE1E-AA53-4477-B943-2BE802EA6166</ApplicationId><IsMigration>false</IsMigration><PartnerScenario>Initial</PartnerScenario></ABApplicationHeader>` +
     `<ABAuthHeader xmlns="${NS}"><ManagedGroupRequest>false</ManagedGroupRequest><TicketToken>${ticket.replace(/&/g, '&amp;')}</TicketToken></ABAuthHeader></soap:Header>` +
     `<soap:Body><ABFindAll xmlns="${NS}"><abId>00000000-0000-0000-0000-000000000000</abId><abView>Full</abView><deltasOnly>false</deltasOnly><lastChange>0001-01-01T00:00:00.0000000-08:00</lastChange></ABFindAll></soap:Body></soap:Envelope>`;
-  const times: number[] = [];
-  let bytes = 0;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    const res = await post(httpsPort, ca, body);
-    times.push(performance.now() - t0);
-    if (res.status !== 200) throw new Error(`ABFindAll answered ${res.status}`);
-    bytes = res.bytes;
-  }
-  return { contacts, repeats, bytes, latencyMs: distribution(times) };
+  const run = async (b: string) => {
+    const times: number[] = [];
+    let last = { status: 0, bytes: 0, text: '' };
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      last = await post(httpsPort, ca, b);
+      times.push(performance.now() - t0);
+      if (last.status !== 200) throw new Error(`ABFindAll answered ${last.status}`);
+    }
+    return { last, times };
+  };
+  const full = await run(body);
+  const lastChange = /<ab>.*<lastChange>([^<]+)<\/lastChange>/.exec(full.last.text)?.[1];
+  if (!lastChange) throw new Error('no ab/lastChange in the ABFindAll answer');
+  const delta = await run(body.replace('<deltasOnly>false</deltasOnly><lastChange>0001-01-01T00:00:00.0000000-08:00</lastChange>', `<deltasOnly>true</deltasOnly><lastChange>${lastChange}</lastChange>`));
+  return { contacts, repeats, bytes: full.last.bytes, latencyMs: distribution(full.times), deltaBytes: delta.last.bytes, deltaLatencyMs: distribution(delta.times) };
 }

@@ -105,6 +105,8 @@ export interface Config {
   /** Milliseconds SQLite waits synchronously for the CLI's write lock per try, and in all before an operation fails. */
   dbBusyTimeoutMs: number;
   dbBusyDeadlineMs: number;
+  /** Days removals are remembered for address-book deltas (MSNPD_AB_TOMBSTONE_DAYS). */
+  abTombstoneDays: number;
 }
 
 export class ConfigError extends Error {
@@ -230,6 +232,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_IPV6_PREFIX', 'IPv6 clients count against the per-address limits per prefix of this length, as one subscriber holds a whole /64; 128 = each address (default 64)'],
   ['MSNPD_DB_BUSY_TIMEOUT', 'milliseconds the service blocks waiting for a CLI write to the database before retrying on a timer (default 5)'],
   ['MSNPD_DB_BUSY_DEADLINE', 'milliseconds an operation keeps retrying while the CLI holds the database, then fails with nothing written (default 10000)'],
+  ['MSNPD_AB_TOMBSTONE_DAYS', 'days removed contacts, groups and memberships are remembered for address-book deltas; a client last synced before the oldest forgotten removal is told to sync in full (default 180)'],
 ];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -309,5 +312,6 @@ export function loadConfig(env: Env = process.env): Config {
     ipv6Prefix: int(env, 'MSNPD_IPV6_PREFIX', 64, 1, 128),
     dbBusyTimeoutMs: int(env, 'MSNPD_DB_BUSY_TIMEOUT', 5, 0, 60_000),
     dbBusyDeadlineMs: int(env, 'MSNPD_DB_BUSY_DEADLINE', 10_000, 0, 600_000),
+    abTombstoneDays: int(env, 'MSNPD_AB_TOMBSTONE_DAYS', 180, 0, 36_500),
   };
 }

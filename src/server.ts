@@ -52,6 +52,7 @@ export async function startServer(config: Config, log: Logger, opts: { store?: S
       busyDeadlineMs: config.dbBusyDeadlineMs,
       onBusy: () => log.debug('the database is locked by another process (the CLI?): retrying'),
       backgroundCheckpointMs: 1000,
+      tombstoneRetentionMs: config.abTombstoneDays * 24 * 3600 * 1000,
       onCheckpointFailure: (e) => log.error({ err: e }, 'WAL checkpoint worker failed: checkpoints run on the service connection again'),
     });
   const core = new Core(

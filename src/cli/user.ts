@@ -10,7 +10,7 @@ import type { NewAccount, Store } from '../store/store.js';
 
 async function withAccounts<T>(fn: (a: AccountService, store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = openSqliteStore(config.dataDir);
+  const store = openSqliteStore(config.dataDir, { tombstoneRetentionMs: config.abTombstoneDays * 24 * 3600 * 1000 });
   try {
     return await fn(new AccountService(store, { scryptN: config.scryptN, legacyMd5: config.legacyMd5 }), store);
   } finally {

@@ -4,7 +4,7 @@
 // caller hears the result only after it has committed. Presence and reverse
 // list notifications follow from here, so every front obeys the same rules.
 import { randomUUID } from 'node:crypto';
-import type { Store, StoreOps } from '../store/store.js';
+import type { ListHistory, Store, StoreOps } from '../store/store.js';
 import { LIST_BITS, type AddPrompt, type Contact, type Group, type ListName, type Privacy } from './model.js';
 import type { ContactList } from './contact-list.js';
 import { CoreError } from './errors.js';
@@ -97,7 +97,7 @@ export class ContactService {
    * Adds `email` to one of the owner's lists (FL, AL, BL). For FL with a group:
    * a contact already on FL joins that group.
    */
-  async add(ownerId: number, list: ListName, email: string, groupId?: number): Promise<ListChange> {
+  async add(ownerId: number, list: ListName, email: string, groupId?: number, origin?: string): Promise<ListChange> {
     if (!USER_LISTS.includes(list)) throw new CoreError('invalid-list');
     const bit = LIST_BITS[list];
     let couldSee = false;
@@ -105,7 +105,7 @@ export class ContactService {
     // The owner as read in the transaction: over SOAP the owner need not be signed in (no cached list to peek at).
     let ownerEmail = '';
     let ownerName = '';
-    const result = await this.mutate([ownerId], async (tx, touched) => {
+    const result = await this.mutate([ownerId], async (tx, touched, changed, post) => {
       const owner = await this.mustRead(tx, ownerId);
       ownerEmail = owner.email;
       ownerName = owner.friendlyName;
@@ -126,7 +126,7 @@ export class ContactService {
           } else if (groupId !== 0) {
             throw new CoreError('already-on-list');
           }
-          return { version: await this.bump(tx, owner), email: account.email, friendlyName: account.friendlyName, groupId, guid: entry!.guid };
+          return { version: await this.bump(tx, owner, changed), email: account.email, friendlyName: account.friendlyName, groupId, guid: entry!.guid };
         }
         throw new CoreError('already-on-list');
       }
@@ -141,17 +141,19 @@ export class ContactService {
         : { contactId: account.id, email: account.email, friendlyName: account.friendlyName, lists, guid: randomUUID(), groups: [] };
       if (list === 'FL' && groupId !== undefined && groupId !== 0) next.groups = [groupId];
       await this.write(tx, owner, next);
-      const version = await this.bump(tx, owner);
+      const version = await this.bump(tx, owner, changed);
       let rlVersion: number | undefined;
-      if (list === 'FL') rlVersion = await this.setReverse(tx, account.id, owner, true);
+      if (list === 'FL') rlVersion = await this.setReverse(tx, account.id, owner, true, changed);
+      if (rlVersion !== undefined) {
+        const v = rlVersion;
+        post.push(() =>
+          this.bus.toAccount(contactId, {
+            type: 'reverse-list', op: 'add', email: ownerEmail, friendlyName: this.presence.get(ownerId)?.friendlyName ?? ownerName, version: v,
+          }),
+        );
+      }
       return { version, email: account.email, friendlyName: account.friendlyName, groupId, rlVersion, account, guid: next.guid };
-    });
-    if ('rlVersion' in result && result.rlVersion !== undefined) {
-      this.bus.toAccount(contactId, {
-        type: 'reverse-list', op: 'add', email: ownerEmail, friendlyName: this.presence.get(ownerId)?.friendlyName ?? ownerName,
-        version: result.rlVersion,
-      });
-    }
+    }, origin);
     this.afterChange(ownerId, contactId, list, couldSee);
     const change: ListChange = { version: result.version, email: result.email, friendlyName: result.friendlyName, groupId: result.groupId, guid: result.guid };
     if (list === 'FL' && 'rlVersion' in result) {
@@ -162,14 +164,14 @@ export class ContactService {
   }
 
   /** Removes `email` from one of the owner's lists; for FL with a group, from that group only. */
-  async remove(ownerId: number, list: ListName, email: string, groupId?: number): Promise<ListChange> {
+  async remove(ownerId: number, list: ListName, email: string, groupId?: number, origin?: string): Promise<ListChange> {
     if (!USER_LISTS.includes(list)) throw new CoreError('invalid-list');
     const bit = LIST_BITS[list];
     let couldSee = false;
     let contactId = 0;
     let rlVersion: number | undefined;
     let ownerEmail = '';
-    const result = await this.mutate([ownerId], async (tx, touched) => {
+    const result = await this.mutate([ownerId], async (tx, touched, changed, post) => {
       const owner = await this.mustRead(tx, ownerId);
       ownerEmail = owner.email;
       const entry = owner.byEmail(email);
@@ -185,22 +187,21 @@ export class ContactService {
           if (!owner.groups.has(groupId)) throw new CoreError('no-such-group');
           if (!entry.groups.includes(groupId)) throw new CoreError('not-in-group');
           await this.write(tx, owner, { ...entry, groups: entry.groups.filter((g) => g !== groupId) });
-          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
+          return { version: await this.bump(tx, owner, changed), email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
         }
         if (entry.groups.length > 0) {
-          return { version: await this.bump(tx, owner), email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
+          return { version: await this.bump(tx, owner, changed), email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
         }
       }
       await this.write(tx, owner, { ...entry, lists: entry.lists & ~bit, groups: list === 'FL' ? [] : entry.groups });
-      const version = await this.bump(tx, owner);
-      if (list === 'FL') rlVersion = await this.setReverse(tx, entry.contactId, owner, false);
+      const version = await this.bump(tx, owner, changed);
+      if (list === 'FL') rlVersion = await this.setReverse(tx, entry.contactId, owner, false, changed);
+      if (rlVersion !== undefined) {
+        const v = rlVersion;
+        post.push(() => this.bus.toAccount(contactId, { type: 'reverse-list', op: 'remove', email: ownerEmail, friendlyName: '', version: v }));
+      }
       return { version, email: entry.email, friendlyName: entry.friendlyName, groupId, guid: entry.guid };
-    });
-    if (rlVersion !== undefined) {
-      this.bus.toAccount(contactId, {
-        type: 'reverse-list', op: 'remove', email: ownerEmail, friendlyName: '', version: rlVersion,
-      });
-    }
+    }, origin);
     this.afterChange(ownerId, contactId, list, couldSee);
     return result;
   }
@@ -210,12 +211,12 @@ export class ContactService {
    * the pending mark goes. Never an error: clients treat errors here as fatal.
    */
   async settlePending(ownerId: number, email: string): Promise<number> {
-    return this.mutate([ownerId], async (tx) => {
+    return this.mutate([ownerId], async (tx, _touched, changed) => {
       const owner = await this.mustRead(tx, ownerId);
       const entry = owner.byEmail(email);
       if (!entry || !(entry.lists & LIST_BITS.PL)) return owner.listVersion;
       await this.write(tx, owner, { ...entry, lists: entry.lists & ~LIST_BITS.PL });
-      return this.bump(tx, owner);
+      return this.bump(tx, owner, changed);
     });
   }
 
@@ -243,10 +244,10 @@ export class ContactService {
    * must exist; the list version moves so the client's cache stays valid.
    */
   async touchContact(ownerId: number, email: string): Promise<number> {
-    return this.mutate([ownerId], async (tx) => {
+    return this.mutate([ownerId], async (tx, _touched, changed) => {
       const owner = await this.mustRead(tx, ownerId);
       if (!owner.byEmail(email)) throw new CoreError('not-on-list', email);
-      return this.bump(tx, owner);
+      return this.bump(tx, owner, changed);
     });
   }
 
@@ -307,7 +308,7 @@ export class ContactService {
 
   async addGroup(ownerId: number, name: string): Promise<GroupChange> {
     this.checkGroupName(name);
-    return this.mutate([ownerId], async (tx) => {
+    return this.mutate([ownerId], async (tx, _touched, changed) => {
       const owner = await this.mustRead(tx, ownerId);
       if (owner.groups.size >= this.limits.maxGroups) throw new CoreError('too-many-groups');
       if ([...owner.groups.values()].some((g) => g.name === name)) throw new CoreError('group-exists');
@@ -316,13 +317,13 @@ export class ContactService {
       const group = { id, name, guid: randomUUID() };
       await tx.putGroup(ownerId, group);
       owner.groups.set(id, group);
-      return { version: await this.bump(tx, owner), group };
+      return { version: await this.bump(tx, owner, changed), group };
     });
   }
 
   async renameGroup(ownerId: number, groupId: number, name: string): Promise<GroupChange> {
     this.checkGroupName(name);
-    return this.mutate([ownerId], async (tx) => {
+    return this.mutate([ownerId], async (tx, _touched, changed) => {
       const owner = await this.mustRead(tx, ownerId);
       const g = owner.groups.get(groupId);
       if (!g) throw new CoreError('no-such-group');
@@ -330,13 +331,13 @@ export class ContactService {
       const group = { ...g, name };
       await tx.putGroup(ownerId, group);
       owner.groups.set(groupId, group);
-      return { version: await this.bump(tx, owner), group };
+      return { version: await this.bump(tx, owner, changed), group };
     });
   }
 
   /** Removes a group; its contacts stay on the forward list, in their other groups or none. */
   async removeGroup(ownerId: number, groupId: number): Promise<GroupChange> {
-    return this.mutate([ownerId], async (tx) => {
+    return this.mutate([ownerId], async (tx, _touched, changed) => {
       const owner = await this.mustRead(tx, ownerId);
       if (groupId === 0) throw new CoreError('cannot-remove-default-group');
       const g = owner.groups.get(groupId);
@@ -348,7 +349,7 @@ export class ContactService {
         if (c.groups.includes(groupId)) owner.put({ ...c, groups: c.groups.filter((x) => x !== groupId) });
       }
       owner.groups.delete(groupId);
-      return { version: await this.bump(tx, owner), group: g };
+      return { version: await this.bump(tx, owner, changed), group: g };
     });
   }
 
@@ -373,6 +374,19 @@ export class ContactService {
     });
   }
 
+  /**
+   * The address book as the SOAP services show it: what a list download
+   * shows, with when each part last changed and what left the lists after
+   * `since` (ticks), read in one snapshot.
+   */
+  async addressBookView(viewerId: number, since: bigint): Promise<SyncView & { history: ListHistory }> {
+    return this.store.withReads(async (tx) => {
+      const list = await this.mustRead(tx, viewerId);
+      const [contacts, groups, history] = await Promise.all([tx.getContacts(viewerId), tx.getGroups(viewerId), tx.getListHistory(viewerId, since)]);
+      return { list, contacts, groups, shared: new Map(), history };
+    });
+  }
+
   private checkGroupName(name: string): void {
     if (name.length === 0 || [...name].length > this.limits.maxGroupNameLength || /[\r\n\0]/.test(name)) {
       throw new CoreError('group-name-invalid');
@@ -388,15 +402,32 @@ export class ContactService {
     if (list === 'AL' || list === 'BL') this.presence.refreshViewer(ownerId, contactId, couldSee);
   }
 
-  /** Runs `fn` in a transaction; on failure, cached lists it may have touched are dropped. */
-  private async mutate<T>(ids: number[], fn: (tx: StoreOps, touched: number[]) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction; on failure, cached lists it may have touched
+   * are dropped. Once it has committed: the notices `fn` queued in `post`,
+   * then the accounts it put in `changed` (their address book or memberships
+   * changed) hear of it; `origin`, the endpoint whose own command made the
+   * change, is named so that it is not told (flows.md §4.2 order: the list
+   * push, then the address-book notice).
+   */
+  private async mutate<T>(
+    ids: number[],
+    fn: (tx: StoreOps, touched: number[], changed: Set<number>, post: (() => void)[]) => Promise<T>,
+    origin?: string,
+  ): Promise<T> {
     const touched = [...ids];
+    const changed = new Set<number>();
+    const post: (() => void)[] = [];
+    let result: T;
     try {
-      return await this.store.withTransaction((tx) => fn(tx, touched));
+      result = await this.store.withTransaction((tx) => fn(tx, touched, changed, post));
     } catch (e) {
       if (!(e instanceof CoreError)) for (const id of touched) this.lists.invalidate(id);
       throw e;
     }
+    for (const p of post) p();
+    for (const id of changed) this.bus.toAccount(id, origin === undefined ? { type: 'address-book' } : { type: 'address-book', origin });
+    return result;
   }
 
   private async mustRead(tx: StoreOps, id: number): Promise<ContactList> {
@@ -410,20 +441,22 @@ export class ContactService {
     owner.put(c);
   }
 
-  private async bump(tx: StoreOps, owner: ContactList): Promise<number> {
+  /** Moves the owner's list version on; with `changed`, the change is one their address book shows. */
+  private async bump(tx: StoreOps, owner: ContactList, changed?: Set<number>): Promise<number> {
+    changed?.add(owner.accountId);
     owner.listVersion = await tx.bumpListVersion(owner.accountId);
     return owner.listVersion;
   }
 
   /** Puts the owner on (or takes it off) the contact's reverse list; returns the contact's new version. */
-  private async setReverse(tx: StoreOps, contactId: number, owner: ContactList, on: boolean): Promise<number | undefined> {
+  private async setReverse(tx: StoreOps, contactId: number, owner: ContactList, on: boolean, changed: Set<number>): Promise<number | undefined> {
     if (contactId === owner.accountId) {
       // Adding oneself: the reverse entry is on the same list.
       const self = owner.contacts.get(contactId)!;
       const lists = on ? self.lists | LIST_BITS.RL : self.lists & ~(LIST_BITS.RL | LIST_BITS.PL);
       if (lists === self.lists) return undefined;
       await this.write(tx, owner, { ...self, lists });
-      return this.bump(tx, owner);
+      return this.bump(tx, owner, changed);
     }
     // The contact's list is in memory only while they are online; otherwise touch just the one entry.
     const other = this.lists.peek(contactId);
@@ -439,6 +472,7 @@ export class ContactService {
       : { contactId: owner.accountId, email: owner.email, friendlyName: owner.friendlyName, lists, guid: randomUUID(), groups: [] };
     await tx.putContact(contactId, next);
     const version = await tx.bumpListVersion(contactId);
+    changed.add(contactId);
     if (other) {
       other.put(next);
       other.listVersion = version;

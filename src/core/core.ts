@@ -138,6 +138,7 @@ export class Core {
           this.bus.toAccount(entry.ownerId, { type: 'list-removed', list: name, email: ev.email, version: entry.version, guid: c?.guid });
         }
       }
+      this.bus.toAccount(entry.ownerId, { type: 'address-book' });
     }
   }
 }

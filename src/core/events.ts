@@ -24,6 +24,12 @@ export type EndpointEvent =
   | { type: 'reverse-list'; op: 'add' | 'remove'; email: string; friendlyName: string; version: number }
   /** An entry vanished from one of my lists without my doing (the account was deleted). */
   | { type: 'list-removed'; list: ListName; email: string; version: number; guid?: string }
+  /**
+   * My address book or memberships changed (an entry, a group, a list bit),
+   * whoever made the change: a SOAP-era client fetches its deltas. `origin`:
+   * the endpoint whose own command made it, which need not hear of it.
+   */
+  | { type: 'address-book'; origin?: string }
   /** A contact who allows me changed a phone number (PRP); my list version moved to `version`. */
   | { type: 'contact-property'; email: string; key: string; value: string; version: number }
   /** An invitation to a conversation on the switchboard at `address` (host:port; '' when the core opened it: the front names its own). */

@@ -76,6 +76,9 @@ export interface VersionTraits {
    * the server opens (core/offline-courier.ts).
    */
   oimMailData: boolean;
+
+  /** `NOT` with the ABCH notice when the address book changes (MSNP13+, flows.md §4.2). */
+  abchNotify: boolean;
   /** Behind MSNPD_EXPERIMENTAL_MSNP13: VER offers it only when that switch is on. */
   experimental: boolean;
   /**
@@ -145,6 +148,8 @@ function traitsFor(version: number): VersionTraits {
     sbAuthDomain: version >= 13,
     sbDirectFlag: version >= 14,
     oimMailData: version >= 13 && version <= 18,
+
+    abchNotify: version >= 13,
     experimental: version >= 13,
     errorsWithLength: version >= 13 ? LENGTH_ERRORS : NO_CODES,
     machineGuid: version >= 16,

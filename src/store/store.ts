@@ -50,6 +50,25 @@ export interface RemovedEntry {
   version: number;
 }
 
+/**
+ * What address-book deltas read (issue 13 item 3). Times are ticks, 100 ns
+ * since the Unix epoch (.NET's precision), strictly increasing per account:
+ * every change to the account's lists, groups or list settings moves
+ * `changedAt` on.
+ */
+export interface ListHistory {
+  changedAt: bigint;
+  /** The newest removal forgotten (past the retention window): a delta from before it cannot be answered. */
+  prunedAt: bigint;
+  /** When each entry (by the contact's account id) and each group (by id) last changed. */
+  contactTimes: Map<number, bigint>;
+  groupTimes: Map<number, bigint>;
+  /** Lists entries left after `since`, one list (bit) per item (an entry gone from every list has its last GUID). */
+  removedContacts: { contactId: number; guid: string; email: string; lists: number; at: bigint }[];
+  /** Groups deleted after `since`. */
+  removedGroups: { guid: string; at: bigint }[];
+}
+
 export interface AdminEvent {
   id: number;
   type: string;
@@ -153,6 +172,9 @@ export interface StoreOps {
 
   /** Properties (phone numbers) of the accounts that have `viewerId` on their allow list. */
   getSharedProperties(viewerId: number): Promise<{ accountId: number; key: string; value: string }[]>;
+
+  /** The owner's change times, and the removals after `since` (ticks). */
+  getListHistory(ownerId: number, since: bigint): Promise<ListHistory>;
 
   getGroups(ownerId: number): Promise<Group[]>;
   putGroup(ownerId: number, group: Group): Promise<void>;

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { hasDtd } from '../core/client-xml.js';
 import { PASSPORT_TB, SERVICE, serviceOf, type TokenHolder } from '../core/service-tokens.js';
 import { onlySecure, xml, type Router, type WebRequest, type WebResponse } from './router.js';
+import { cidHex } from '../core/cid.js';
 
 /** Largest RST.srf request read (clients send 2-5 KiB). */
 export const MAX_RST_BODY = 16 * 1024;
@@ -278,7 +279,7 @@ export function rstRoutes(router: Router, core: Core, log: Logger): void {
     const puid = outcome.accountId.toString(16).toUpperCase().padStart(16, '0');
     const tokens = r.tokens.length > 0 ? r.tokens : [{ n: 1, address: 'messenger.msn.com', policy: undefined }];
     const body =
-      `<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="${NS.S}"><S:Header>${ppHeader(true, puid, outcome.accountId.toString(16), outcome.email, now)}</S:Header>` +
+      `<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="${NS.S}"><S:Header>${ppHeader(true, puid, cidHex(outcome.accountId), outcome.email, now)}</S:Header>` +
       `<S:Body><wst:RequestSecurityTokenResponseCollection xmlns:S="${NS.S}" xmlns:wst="${NS.wst}" xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" xmlns:saml="${NS.saml}" xmlns:wsp="${NS.wsp}" xmlns:psf="${NS.psf}">` +
       (await issueTokens(core, outcome, tokens)).map(tokenResponse).join('') +
       `</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;

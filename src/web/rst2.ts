@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { hasDtd } from '../core/client-xml.js';
 import { escapeXml, issueTokens, MAX_RST_BODY, parseRst, soapTime, type IssuedToken } from './rst.js';
 import { onlySecure, type Router, type WebRequest, type WebResponse } from './router.js';
+import { cidHex } from '../core/cid.js';
 
 const NS = {
   S: 'http://www.w3.org/2003/05/soap-envelope',
@@ -127,7 +128,7 @@ export function rst2Routes(router: Router, core: Core, log: Logger): void {
     }
     const puid = outcome.accountId.toString(16).toUpperCase().padStart(16, '0');
     const body =
-      `<?xml version="1.0" encoding="utf-8"?><S:Envelope ${ENVELOPE_NS}><S:Header>${ppHeader(now, { puid, cid: outcome.accountId.toString(16), email: outcome.email })}</S:Header>` +
+      `<?xml version="1.0" encoding="utf-8"?><S:Envelope ${ENVELOPE_NS}><S:Header>${ppHeader(now, { puid, cid: cidHex(outcome.accountId), email: outcome.email })}</S:Header>` +
       `<S:Body><wst:RequestSecurityTokenResponseCollection>${(await issueTokens(core, outcome, r.tokens)).map(tokenResponse).join('')}</wst:RequestSecurityTokenResponseCollection></S:Body></S:Envelope>`;
     return soap12(body);
   };

@@ -18,6 +18,8 @@ import { CLEARED_PERSONAL, fln, nln, ubxHead } from './render/presence.js';
 import { ubxDocument } from './render/ubx.js';
 import type { OwnEndpointView, ProfileView } from '../../core/presence.js';
 
+import { abchNotification } from './render/abch-notify.js';
+
 /** new: before VER; ver: negotiated; auth: USR I answered; online: signed in. */
 export type NsState = 'new' | 'ver' | 'auth' | 'online';
 
@@ -170,6 +172,10 @@ export class NsSession extends MsnpSession<NsSession> {
         if (line) this.send(line);
         return;
       }
+      case 'address-book':
+        // Before its first ADL the client is fetching its address book anyway; its own ADL/RML it knows of.
+        if (this.synced && t.abchNotify && e.origin !== this.endpointId) this.sendWithPayload('NOT', abchNotification(this.accountId, this.account!.email, this.ctx.core.clock.now()));
+        return;
       case 'contact-property':
         if (this.synced && t.phoneProperties) this.send(bprPush(t, e.version, e.email, e.key, e.value));
         return;

@@ -126,4 +126,34 @@ CREATE TABLE storage_documents (
 CREATE INDEX storage_documents_by_account ON storage_documents(account_id, id);
 `,
   },
+  {
+    // Address-book deltas (issue 13 item 3): when each account's lists, each
+    // entry and each group last changed (ticks: 100 ns since the Unix epoch,
+    // strictly increasing per account), and what left them (tombstones, kept
+    // for a retention window; `tombstones_pruned_at` is the newest one
+    // forgotten, so a delta from before it needs a full sync). The SQLite
+    // store sets both account times to the migration's time (sqlite-store.ts).
+    version: 5,
+    sql: `
+ALTER TABLE accounts ADD COLUMN lists_changed_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN tombstones_pruned_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE contacts ADD COLUMN changed_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE user_groups ADD COLUMN changed_at BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE contact_tombstones (
+  owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  contact_id INTEGER NOT NULL,
+  guid TEXT NOT NULL,
+  email TEXT NOT NULL,
+  list INTEGER NOT NULL,
+  deleted_at BIGINT NOT NULL,
+  PRIMARY KEY (owner_id, contact_id, guid, list)
+);
+CREATE TABLE group_tombstones (
+  owner_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  guid TEXT NOT NULL,
+  deleted_at BIGINT NOT NULL,
+  PRIMARY KEY (owner_id, guid)
+);
+`,
+  },
 ];

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   DuplicateAccountError,
+  LIST_BITS,
   type Account,
   type AccountSummary,
   type AddPrompt,
@@ -12,6 +13,7 @@ import {
   type Contact,
   type Credentials,
   type Group,
+  type ListHistory,
   type NewAccount,
   type OfflineMessageRow,
   type PutOfflineResult,
@@ -91,6 +93,16 @@ function toDocument(r: DocumentRow | undefined): StorageDocument | undefined {
   return r && { ...toDocumentInfo(r), data: r.data ?? Buffer.alloc(0) };
 }
 
+/** Ticks (100 ns since the Unix epoch) per millisecond: the address book's time unit. */
+const TICKS_PER_MS = 10_000n;
+
+/** How long removals are remembered for address-book deltas, by default (docs/decisions.md). */
+export const DEFAULT_TOMBSTONE_RETENTION_MS = 180 * 24 * 3600 * 1000;
+
+function nowTicks(): bigint {
+  return BigInt(Date.now()) * TICKS_PER_MS;
+}
+
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
@@ -118,8 +130,14 @@ function toOim(r: OimDbRow): OfflineMessageRow {
 class SqliteOps {
   private readonly st: Record<string, Statement>;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Tombstones older than this (ticks) are pruned when the owner's next one is written. */
+    private readonly retention: bigint,
+  ) {
     const p = (sql: string) => db.prepare(sql);
+    /** Statements that read or return ticks, which exceed 2^53. */
+    const big = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.st = {
       accountByEmail: p('SELECT * FROM accounts WHERE email = ?'),
       accountById: p('SELECT * FROM accounts WHERE id = ?'),
@@ -129,11 +147,11 @@ class SqliteOps {
         'SELECT id, email, friendly_name, created_at, md5_verifier IS NOT NULL AS has_md5 FROM accounts ORDER BY email',
       ),
       insertAccount: p(
-        'INSERT INTO accounts (email, friendly_name, password_hash, md5_salt, md5_verifier, guid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO accounts (email, friendly_name, password_hash, md5_salt, md5_verifier, guid, created_at, lists_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertDefaultGroup: p('INSERT INTO user_groups (owner_id, id, guid, name) VALUES (?, 0, ?, ?)'),
       setPassword: p('UPDATE accounts SET password_hash = ?, md5_salt = ?, md5_verifier = ? WHERE id = ?'),
-      ownersOf: p('SELECT owner_id, lists FROM contacts WHERE contact_id = ? AND owner_id <> ?'),
+      ownersOf: p('SELECT owner_id, lists, guid FROM contacts WHERE contact_id = ? AND owner_id <> ?'),
       deleteAccount: p('DELETE FROM accounts WHERE id = ?'),
       setName: p('UPDATE accounts SET friendly_name = ? WHERE id = ?'),
       setPrivacy: p('UPDATE accounts SET privacy = ? WHERE id = ?'),
@@ -142,13 +160,15 @@ class SqliteOps {
         'INSERT INTO account_properties (account_id, key, value) VALUES (?, ?, ?) ON CONFLICT (account_id, key) DO UPDATE SET value = excluded.value',
       ),
       delProp: p('DELETE FROM account_properties WHERE account_id = ? AND key = ?'),
-      bump: p('UPDATE accounts SET list_version = list_version + 1 WHERE id = ? RETURNING list_version'),
+      // Every bump also moves the account's change time on (strictly: +1 tick at least).
+      bump: p('UPDATE accounts SET list_version = list_version + 1, lists_changed_at = MAX(lists_changed_at + 1, ?) WHERE id = ? RETURNING list_version'),
+      tick: big('UPDATE accounts SET lists_changed_at = MAX(lists_changed_at + 1, ?) WHERE id = ? RETURNING lists_changed_at'),
       // Set-based: one statement however many rows, no call back into JS per row.
       bumpWatchers: p(
-        'UPDATE accounts SET list_version = list_version + 1 WHERE id IN (SELECT contact_id FROM contacts WHERE owner_id = ? AND (lists & ?) = ? AND contact_id <> ?) RETURNING id, list_version',
+        'UPDATE accounts SET list_version = list_version + 1, lists_changed_at = MAX(lists_changed_at + 1, ?) WHERE id IN (SELECT contact_id FROM contacts WHERE owner_id = ? AND (lists & ?) = ? AND contact_id <> ?) RETURNING id, list_version',
       ),
-      bumpOwnersOf: p(
-        'UPDATE accounts SET list_version = list_version + 1 WHERE id IN (SELECT owner_id FROM contacts WHERE contact_id = ? AND owner_id <> ?) RETURNING id, list_version',
+      bumpOwnersOf: big(
+        'UPDATE accounts SET list_version = list_version + 1, lists_changed_at = MAX(lists_changed_at + 1, ?) WHERE id IN (SELECT owner_id FROM contacts WHERE contact_id = ? AND owner_id <> ?) RETURNING id, list_version, lists_changed_at',
       ),
       contacts: p(
         'SELECT c.contact_id, a.email, a.friendly_name, c.lists, c.guid FROM contacts c JOIN accounts a ON a.id = c.contact_id WHERE c.owner_id = ? ORDER BY c.rowid',
@@ -161,8 +181,32 @@ class SqliteOps {
         'SELECT group_id FROM contact_group_members WHERE owner_id = ? AND contact_id = ? ORDER BY group_id',
       ),
       upsertContact: p(
-        'INSERT INTO contacts (owner_id, contact_id, lists, guid) VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, contact_id) DO UPDATE SET lists = excluded.lists, guid = excluded.guid',
+        'INSERT INTO contacts (owner_id, contact_id, lists, guid, changed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_id, contact_id) DO UPDATE SET lists = excluded.lists, guid = excluded.guid, changed_at = excluded.changed_at',
       ),
+      priorContact: p('SELECT lists, guid FROM contacts WHERE owner_id = ? AND contact_id = ?'),
+      putTombstone: p(
+        'INSERT INTO contact_tombstones (owner_id, contact_id, guid, email, list, deleted_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner_id, contact_id, guid, list) DO UPDATE SET email = excluded.email, deleted_at = excluded.deleted_at',
+      ),
+      // Lists an entry is back on are no longer removals; the forward list only for the same entry (GUID).
+      unTombstone: p('DELETE FROM contact_tombstones WHERE owner_id = ? AND contact_id = ? AND (list & ?) <> 0'),
+      unTombstoneSame: p('DELETE FROM contact_tombstones WHERE owner_id = ? AND contact_id = ? AND guid = ? AND (list & ?) <> 0'),
+      markPruned: p(
+        'UPDATE accounts SET tombstones_pruned_at = MAX(tombstones_pruned_at, COALESCE((SELECT MAX(deleted_at) FROM contact_tombstones WHERE owner_id = @owner AND deleted_at < @cutoff), 0), COALESCE((SELECT MAX(deleted_at) FROM group_tombstones WHERE owner_id = @owner AND deleted_at < @cutoff), 0)) WHERE id = @owner',
+      ),
+      pruneContactTombstones: p('DELETE FROM contact_tombstones WHERE owner_id = ? AND deleted_at < ?'),
+      pruneGroupTombstones: p('DELETE FROM group_tombstones WHERE owner_id = ? AND deleted_at < ?'),
+      groupGuid: p('SELECT guid FROM user_groups WHERE owner_id = ? AND id = ?'),
+      putGroupTombstone: p(
+        'INSERT INTO group_tombstones (owner_id, guid, deleted_at) VALUES (?, ?, ?) ON CONFLICT (owner_id, guid) DO UPDATE SET deleted_at = excluded.deleted_at',
+      ),
+      touchGroupMembers: p(
+        'UPDATE contacts SET changed_at = ? WHERE owner_id = ? AND contact_id IN (SELECT contact_id FROM contact_group_members WHERE owner_id = ? AND group_id = ?)',
+      ),
+      historyTimes: big('SELECT lists_changed_at, tombstones_pruned_at FROM accounts WHERE id = ?'),
+      contactTimes: big('SELECT contact_id, changed_at FROM contacts WHERE owner_id = ?'),
+      groupTimes: big('SELECT id, changed_at FROM user_groups WHERE owner_id = ?'),
+      removedContacts: big('SELECT contact_id, guid, email, list AS lists, deleted_at FROM contact_tombstones WHERE owner_id = ? AND deleted_at > ? ORDER BY deleted_at'),
+      removedGroups: big('SELECT guid, deleted_at FROM group_tombstones WHERE owner_id = ? AND deleted_at > ? ORDER BY deleted_at'),
       deleteContact: p('DELETE FROM contacts WHERE owner_id = ? AND contact_id = ?'),
       clearMemberships: p('DELETE FROM contact_group_members WHERE owner_id = ? AND contact_id = ?'),
       addMembership: p('INSERT INTO contact_group_members (owner_id, contact_id, group_id) VALUES (?, ?, ?)'),
@@ -171,7 +215,7 @@ class SqliteOps {
       ),
       groups: p('SELECT id, guid, name FROM user_groups WHERE owner_id = ? ORDER BY id'),
       upsertGroup: p(
-        'INSERT INTO user_groups (owner_id, id, guid, name) VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, id) DO UPDATE SET guid = excluded.guid, name = excluded.name',
+        'INSERT INTO user_groups (owner_id, id, guid, name, changed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_id, id) DO UPDATE SET guid = excluded.guid, name = excluded.name, changed_at = excluded.changed_at',
       ),
       deleteGroup: p('DELETE FROM user_groups WHERE owner_id = ? AND id = ?'),
       getSetting: p('SELECT value FROM settings WHERE key = ?'),
@@ -270,7 +314,7 @@ class SqliteOps {
   private insertAccount(a: NewAccount): number {
     try {
       const info = this.st.insertAccount!.run(
-        a.email, a.friendlyName, a.passwordHash, a.md5Salt, a.md5Verifier, randomUUID(), Date.now(),
+        a.email, a.friendlyName, a.passwordHash, a.md5Salt, a.md5Verifier, randomUUID(), Date.now(), nowTicks(),
       );
       const id = Number(info.lastInsertRowid);
       this.st.insertDefaultGroup!.run(id, randomUUID(), DEFAULT_GROUP_NAME);
@@ -301,10 +345,14 @@ class SqliteOps {
     return this.atomic(() => this.removeAccount(id));
   }
   private removeAccount(id: number): RemovedEntry[] {
-    const rows = this.st.ownersOf!.all(id, id) as { owner_id: number; lists: number }[];
-    const versions = new Map((this.st.bumpOwnersOf!.all(id, id) as { id: number; list_version: number }[]).map((r) => [r.id, r.list_version]));
+    const rows = this.st.ownersOf!.all(id, id) as { owner_id: number; lists: number; guid: string }[];
+    const email = (this.st.accountById!.get(id) as AccountRow | undefined)?.email ?? '';
+    const bumped = this.st.bumpOwnersOf!.all(nowTicks(), id, id) as { id: bigint; list_version: bigint; lists_changed_at: bigint }[];
+    const versions = new Map(bumped.map((r) => [Number(r.id), { version: Number(r.list_version), at: r.lists_changed_at }]));
+    // Everyone who had the account on a list keeps a tombstone for their address-book deltas.
+    for (const r of rows) this.tombstone(r.owner_id, id, r.guid, email, r.lists, versions.get(r.owner_id)!.at);
     this.st.deleteAccount!.run(id);
-    return rows.map((r) => ({ ownerId: r.owner_id, lists: r.lists, version: versions.get(r.owner_id)! }));
+    return rows.map((r) => ({ ownerId: r.owner_id, lists: r.lists, version: versions.get(r.owner_id)!.version }));
   }
   setFriendlyName(id: number, name: string): void {
     this.st.setName!.run(name, id);
@@ -320,12 +368,12 @@ class SqliteOps {
     else this.st.setProp!.run(id, key, value);
   }
   bumpListVersion(id: number): number {
-    const r = this.st.bump!.get(id) as { list_version: number } | undefined;
+    const r = this.st.bump!.get(nowTicks(), id) as { list_version: number } | undefined;
     if (!r) throw new Error(`no account ${id}`);
     return r.list_version;
   }
   bumpListVersionsOf(ownerId: number, lists: number): { id: number; version: number }[] {
-    return (this.st.bumpWatchers!.all(ownerId, lists, lists, ownerId) as { id: number; list_version: number }[]).map((r) => ({
+    return (this.st.bumpWatchers!.all(nowTicks(), ownerId, lists, lists, ownerId) as { id: number; list_version: number }[]).map((r) => ({
       id: r.id,
       version: r.list_version,
     }));
@@ -350,11 +398,20 @@ class SqliteOps {
     this.atomic(() => this.writeContact(ownerId, c));
   }
   private writeContact(ownerId: number, c: Contact): void {
+    const prior = this.st.priorContact!.get(ownerId, c.contactId) as { lists: number; guid: string } | undefined;
+    const at = this.tick(ownerId);
+    const lost = prior ? prior.lists & ~c.lists : 0;
+    if (lost) this.tombstone(ownerId, c.contactId, prior!.guid, c.email, lost, at);
+    const regained = c.lists & ~(prior?.lists ?? 0);
+    if (regained) {
+      this.st.unTombstone!.run(ownerId, c.contactId, regained & ~LIST_BITS.FL);
+      this.st.unTombstoneSame!.run(ownerId, c.contactId, c.guid, regained & LIST_BITS.FL);
+    }
     if (c.lists === 0) {
       this.st.deleteContact!.run(ownerId, c.contactId);
       return;
     }
-    this.st.upsertContact!.run(ownerId, c.contactId, c.lists, c.guid);
+    this.st.upsertContact!.run(ownerId, c.contactId, c.lists, c.guid, at);
     this.st.clearMemberships!.run(ownerId, c.contactId);
     for (const g of c.groups) this.st.addMembership!.run(ownerId, c.contactId, g);
   }
@@ -369,10 +426,46 @@ class SqliteOps {
     return this.st.groups!.all(ownerId) as Group[];
   }
   putGroup(ownerId: number, g: Group): void {
-    this.st.upsertGroup!.run(ownerId, g.id, g.guid, g.name);
+    this.atomic(() => this.st.upsertGroup!.run(ownerId, g.id, g.guid, g.name, this.tick(ownerId)));
   }
   deleteGroup(ownerId: number, groupId: number): void {
-    this.st.deleteGroup!.run(ownerId, groupId);
+    this.atomic(() => {
+      const g = this.st.groupGuid!.get(ownerId, groupId) as { guid: string } | undefined;
+      if (!g) return;
+      const at = this.tick(ownerId);
+      // Its members' group lists change with it.
+      this.st.touchGroupMembers!.run(at, ownerId, ownerId, groupId);
+      this.st.putGroupTombstone!.run(ownerId, g.guid, at);
+      this.prune(ownerId);
+      this.st.deleteGroup!.run(ownerId, groupId);
+    });
+  }
+  getListHistory(ownerId: number, since: bigint): ListHistory {
+    const t = this.st.historyTimes!.get(ownerId) as { lists_changed_at: bigint; tombstones_pruned_at: bigint } | undefined;
+    const contactTimes = new Map((this.st.contactTimes!.all(ownerId) as { contact_id: bigint; changed_at: bigint }[]).map((r) => [Number(r.contact_id), r.changed_at]));
+    const groupTimes = new Map((this.st.groupTimes!.all(ownerId) as { id: bigint; changed_at: bigint }[]).map((r) => [Number(r.id), r.changed_at]));
+    const removedContacts = (this.st.removedContacts!.all(ownerId, since) as { contact_id: bigint; guid: string; email: string; lists: bigint; deleted_at: bigint }[]).map(
+      (r) => ({ contactId: Number(r.contact_id), guid: r.guid, email: r.email, lists: Number(r.lists), at: r.deleted_at }),
+    );
+    const removedGroups = (this.st.removedGroups!.all(ownerId, since) as { guid: string; deleted_at: bigint }[]).map((r) => ({ guid: r.guid, at: r.deleted_at }));
+    return { changedAt: t?.lists_changed_at ?? 0n, prunedAt: t?.tombstones_pruned_at ?? 0n, contactTimes, groupTimes, removedContacts, removedGroups };
+  }
+  /** The owner's next change time (strictly later than the last). */
+  private tick(ownerId: number): bigint {
+    const r = this.st.tick!.get(nowTicks(), ownerId) as { lists_changed_at: bigint } | undefined;
+    return r?.lists_changed_at ?? nowTicks();
+  }
+  /** Records that `lists` of an entry went at `at`, and forgets the owner's removals past the retention window. */
+  private tombstone(ownerId: number, contactId: number, guid: string, email: string, lists: number, at: bigint): void {
+    // One row per list, each with its own time.
+    for (let bit = 1; bit <= lists; bit <<= 1) if (lists & bit) this.st.putTombstone!.run(ownerId, contactId, guid, email, bit, at);
+    this.prune(ownerId);
+  }
+  private prune(ownerId: number): void {
+    const cutoff = nowTicks() - this.retention;
+    this.st.markPruned!.run({ owner: ownerId, cutoff });
+    this.st.pruneContactTombstones!.run(ownerId, cutoff);
+    this.st.pruneGroupTombstones!.run(ownerId, cutoff);
   }
   getOrCreateSetting(key: string, make: () => string): string {
     return this.atomic(() => {
@@ -494,7 +587,7 @@ const OPS: Record<keyof StoreOps, true> = {
   getAccountByEmail: true, getCredentials: true, getAccountById: true, listAccounts: true, createAccount: true, createAccounts: true,
   setPassword: true, deleteAccount: true, setFriendlyName: true, setPrivacy: true, setAddPrompt: true,
   setProperty: true, bumpListVersion: true, bumpListVersionsOf: true, getContacts: true, getContact: true, putContact: true, getSharedProperties: true,
-  getGroups: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
+  getGroups: true, getListHistory: true, putGroup: true, deleteGroup: true, getOrCreateSetting: true, appendAdminEvent: true, adminEventsAfter: true,
   lastAdminEventId: true, putServiceToken: true, getServiceToken: true, deleteServiceToken: true, deleteServiceTokensOf: true,
   deleteExpiredServiceTokens: true, getStorageProfile: true, putStorageProfile: true, addStorageDocument: true, replaceStorageDocument: true,
   getStorageDocument: true, getStorageDocumentByKey: true, listStorageDocuments: true, deleteStorageDocument: true,
@@ -504,7 +597,7 @@ const OPS: Record<keyof StoreOps, true> = {
 /** The operations that only read (the others write, or may). */
 const READS: ReadonlySet<keyof StoreOps> = new Set<keyof StoreOps>([
   'getAccountByEmail', 'getCredentials', 'getAccountById', 'listAccounts', 'getContacts', 'getContact', 'getSharedProperties',
-  'getGroups', 'adminEventsAfter', 'lastAdminEventId', 'getServiceToken', 'getStorageProfile', 'getStorageDocument', 'getStorageDocumentByKey',
+  'getGroups', 'getListHistory', 'adminEventsAfter', 'lastAdminEventId', 'getServiceToken', 'getStorageProfile', 'getStorageDocument', 'getStorageDocumentByKey',
   'listStorageDocuments', 'listOfflineMessages', 'getOfflineMessage',
 ]);
 
@@ -546,6 +639,8 @@ export interface SqliteStoreOptions {
   backgroundCheckpointMs?: number;
   /** Told when the checkpoint worker fails (checkpoints then run on this connection again). */
   onCheckpointFailure?: (e: unknown) => void;
+  /** How long removals are remembered for address-book deltas (default DEFAULT_TOMBSTONE_RETENTION_MS). */
+  tombstoneRetentionMs?: number;
 }
 
 /** What SQLite may wait while the store opens (migrations): nothing is being served yet. */
@@ -579,7 +674,7 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
   if (checkpointer) db.pragma('wal_autocheckpoint = 0');
   const onBusy = opts.onBusy;
 
-  const ops = new SqliteOps(db);
+  const ops = new SqliteOps(db, BigInt(opts.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS) * TICKS_PER_MS);
   const mutex = new Mutex();
   const budget = new TurnBudget(TURN_BUDGET_MS);
   /** The connection, one critical section at a time, with the turn's budget respected. */
@@ -676,7 +771,18 @@ function migrate(db: Db): void {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      if (m.version === 5) startListHistory(db);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
     }).immediate();
   }
+}
+
+/**
+ * Address-book history starts when migration 5 runs: nothing before it was
+ * recorded (entry times, removals), so every account's lists count as
+ * changed now and a delta from an earlier time asks for a full sync once.
+ */
+function startListHistory(db: Db): void {
+  const now = nowTicks();
+  db.prepare('UPDATE accounts SET lists_changed_at = ?, tombstones_pruned_at = ?').run(now, now);
 }

@@ -3,10 +3,12 @@
 // 2.11, MSNPSharp 3.x; MSNP18). Contacts are the forward-list entries plus
 // the owner's own "Me" contact; element names and order follow
 // msnab_datatypes.xsd / msnab_servicetypes.xsd (msnp-sharp
-// MSNPSHARP_31_STABLE) and services.md §4.
+// MSNPSHARP_31_STABLE) and services.md §4. Delta answers carry what changed
+// after the client's time, removals as `fDeleted` entries (COMPAT: MSNPSharp
+// 3.2.1 drops a contact or group on `fDeleted` true, by contactId/groupId,
+// and takes a delta only when the book's lastChange is later than its own).
 import { LIST_BITS, type Contact, type Group } from '../../core/model.js';
 import type { Core } from '../../core/core.js';
-import type { ChangeClock } from './change-clock.js';
 import { abDoesNotExist, readBook, type BookView } from './book.js';
 import { boolOf, child, textOf } from './envelope.js';
 import type { SoapAction, SoapContext } from './endpoint.js';
@@ -22,10 +24,10 @@ function annotations(list: [string, string][]): string {
 }
 
 /** contactInfo fields after the name, the same for every contact (contactInfoType order). */
-function contactTail(): string {
+function contactTail(messenger: boolean): string {
   return (
     el('isMobileIMEnabled', false) +
-    el('isMessengerUser', true) +
+    el('isMessengerUser', messenger) +
     el('isFavorite', false) +
     el('isSmtp', false) +
     el('hasSpace', false) +
@@ -42,8 +44,8 @@ function contactTail(): string {
   );
 }
 
-function contactEnd(at: string): string {
-  return `<propertiesChanged />${el('fDeleted', false)}${el('lastChange', at)}`;
+function contactEnd(at: string, deleted = false): string {
+  return `<propertiesChanged />${el('fDeleted', deleted)}${el('lastChange', at)}`;
 }
 
 function meContact(b: BookView, at: string): string {
@@ -61,7 +63,7 @@ function meContact(b: BookView, at: string): string {
 }
 
 /** The part of `<contactInfo>` every contact shares (schema order), and the contact's end. */
-function contactBody(type: 'Me' | 'Regular', name: string, email: string, accountId: number, at: string): string {
+function contactBody(type: 'Me' | 'Regular', name: string, email: string, accountId: number, at: string, deleted = false): string {
   return (
     el('contactType', type) +
     el('quickName', name) +
@@ -69,8 +71,8 @@ function contactBody(type: 'Me' | 'Regular', name: string, email: string, accoun
     el('displayName', name) +
     el('puid', 0) +
     el('CID', cidOf(accountId)) +
-    contactTail() +
-    `</contactInfo>${contactEnd(at)}</Contact>`
+    contactTail(!deleted) +
+    `</contactInfo>${contactEnd(at, deleted)}</Contact>`
   );
 }
 
@@ -83,23 +85,44 @@ function regularContact(c: Contact, groupGuids: Map<number, string>, at: string)
   );
 }
 
-function group(g: Group, at: string): string {
+/**
+ * A contact gone from the forward list: its contactId with fDeleted true.
+ * COMPAT: MSNPSharp 3.2.1 skips a Contact without contactInfo, so the
+ * entry keeps one (isMessengerUser false, as the service marked contacts
+ * that stopped being messenger contacts).
+ */
+function deletedContact(r: BookView['removedContacts'][number]): string {
+  return `<Contact>${el('contactId', r.guid)}<contactInfo>${contactBody('Regular', r.email, r.email, r.contactId, abTime(r.at), true)}`;
+}
+
+function groupInfo(name: string): string {
   return (
-    `<Group>${el('groupId', g.guid)}<groupInfo>${annotations([['MSN.IM.Display', '1']])}` +
-    `${el('groupType', MESSENGER_GROUP_TYPE)}${el('name', g.name)}${el('IsNotMobileVisible', false)}${el('IsPrivate', false)}${el('IsFavorite', false)}</groupInfo>` +
-    `<propertiesChanged />${el('fDeleted', false)}${el('lastChange', at)}</Group>`
+    `<groupInfo>${annotations([['MSN.IM.Display', '1']])}` +
+    `${el('groupType', MESSENGER_GROUP_TYPE)}${el('name', name)}${el('IsNotMobileVisible', false)}${el('IsPrivate', false)}${el('IsFavorite', false)}</groupInfo>`
   );
+}
+
+function group(g: Group, at: string): string {
+  return `<Group>${el('groupId', g.guid)}${groupInfo(g.name)}<propertiesChanged />${el('fDeleted', false)}${el('lastChange', at)}</Group>`;
+}
+
+/** A deleted group: its groupId with fDeleted true (its name is not kept). */
+function deletedGroup(r: BookView['removedGroups'][number]): string {
+  return `<Group>${el('groupId', r.guid)}${groupInfo('')}<propertiesChanged />${el('fDeleted', true)}${el('lastChange', abTime(r.at))}</Group>`;
 }
 
 /** groups, contacts (Me first), as `groups`/`contacts` (ABFindAll) or `Groups`/`Contacts` (paged). */
 function groupsAndContacts(b: BookView, groupsTag: string, contactsTag: string): string {
   if (b.unchanged) return `<${contactsTag} />`;
-  const at = abTime(b.at);
-  const guids = new Map(b.groups.map((g) => [g.id, g.guid]));
   // Group lists have minOccurs=0 but at least one Group when present.
-  const groups = b.groups.length ? `<${groupsTag}>${b.groups.map((g) => group(g, at)).join('')}</${groupsTag}>` : '';
+  const groupEls = [...b.groups.map((g) => group(g, abTime(b.groupAt(g.id)))), ...b.removedGroups.map(deletedGroup)];
+  const groups = groupEls.length ? `<${groupsTag}>${groupEls.join('')}</${groupsTag}>` : '';
   const fl = b.contacts.filter((c) => c.lists & LIST_BITS.FL && c.contactId !== b.owner.accountId);
-  return `${groups}<${contactsTag}>${meContact(b, at)}${fl.map((c) => regularContact(c, guids, at)).join('')}</${contactsTag}>`;
+  const gone = b.removedContacts.filter((r) => r.lists & LIST_BITS.FL && r.contactId !== b.owner.accountId);
+  return (
+    `${groups}<${contactsTag}>${meContact(b, abTime(b.at))}` +
+    `${fl.map((c) => regularContact(c, b.groupGuids, abTime(b.contactAt(c.contactId)))).join('')}${gone.map(deletedContact).join('')}</${contactsTag}>`
+  );
 }
 
 function abElement(tag: string, b: BookView, created: Ticks): string {
@@ -125,14 +148,14 @@ function circleTicket(ctx: SoapContext): string {
   return esc(ticket);
 }
 
-export function abServiceActions(core: Core, clock: ChangeClock): Record<string, SoapAction> {
+export function abServiceActions(core: Core): Record<string, SoapAction> {
   // The book exists as long as the account does; a fixed creation time is all clients need.
   const created = 0n;
   return {
     async ABFindAll(ctx) {
       const abId = textOf(child(ctx.soap.body, 'abId'))?.trim();
       if (abId && abId !== OWN_AB_ID) throw abDoesNotExist();
-      const b = await readBook(core, clock, ctx.principal, boolOf(child(ctx.soap.body, 'deltasOnly')), textOf(child(ctx.soap.body, 'lastChange')));
+      const b = await readBook(core, ctx.principal, boolOf(child(ctx.soap.body, 'deltasOnly')), textOf(child(ctx.soap.body, 'lastChange')));
       return {
         header: serviceHeader(ctx.req),
         body: `<ABFindAllResponse xmlns="${AB_NS}"><ABFindAllResult>${groupsAndContacts(b, 'groups', 'contacts')}${abElement('ab', b, created)}</ABFindAllResult></ABFindAllResponse>`,
@@ -143,7 +166,7 @@ export function abServiceActions(core: Core, clock: ChangeClock): Record<string,
       const abId = textOf(child(ctx.soap.body, 'abHandle', 'ABId'))?.trim();
       if (abId && abId !== OWN_AB_ID) throw abDoesNotExist();
       const filter = child(ctx.soap.body, 'filterOptions');
-      const b = await readBook(core, clock, ctx.principal, boolOf(child(filter, 'DeltasOnly')), textOf(child(filter, 'LastChanged')));
+      const b = await readBook(core, ctx.principal, boolOf(child(filter, 'DeltasOnly')), textOf(child(filter, 'LastChanged')));
       return {
         header: serviceHeader(ctx.req),
         body:

@@ -1,13 +1,14 @@
 // Identifiers the address book shows for accounts: the CID (a signed 64-bit
 // decimal in every client) and the GUID of the owner's own "Me" contact.
 import { createHash } from 'node:crypto';
+import { cidDecimal } from '../../core/cid.js';
 
 /** The all-zero GUID: the owner's own address book (msnab_servicetypes.xsd ABFindAll/abId). */
 export const OWN_AB_ID = '00000000-0000-0000-0000-000000000000';
 
-/** An account's CID: its id, in decimal (MSNPSharp parses a signed long). */
+/** An account's CID in decimal (MSNPSharp parses a signed long): src/core/cid.ts. */
 export function cidOf(accountId: number): string {
-  return String(accountId);
+  return cidDecimal(accountId);
 }
 
 /** A stable GUID for the account's "Me" contact (the core keeps none: it is not on any list). */

@@ -4,7 +4,6 @@ import type { Logger } from '../../log.js';
 import type { Router } from '../router.js';
 import { abServiceActions } from './abservice.js';
 import { abWriteActions } from './ab-writes.js';
-import { ChangeClock } from './change-clock.js';
 import { soapHandler } from './endpoint.js';
 import { AB_NS } from './service-header.js';
 import { sharingActions } from './sharing.js';
@@ -24,11 +23,10 @@ export interface SoapRate {
 }
 
 export function soapRoutes(router: Router, core: Core, log: Logger, limit: SoapRate): void {
-  const clock = new ChangeClock(() => core.clock.now());
   // One bucket per account across both services.
   const rate = new AccountRate(limit.rate, limit.burst);
-  const ab = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: { ...abServiceActions(core, clock), ...abWriteActions(core) } });
-  const sharing = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: { ...sharingActions(core, clock), ...sharingWriteActions(core) } });
+  const ab = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: { ...abServiceActions(core), ...abWriteActions(core) } });
+  const sharing = soapHandler(core, log, { ns: AB_NS, service: 'contacts', rate, actions: { ...sharingActions(core), ...sharingWriteActions(core) } });
   router.on('POST', '/abservice/abservice.asmx', ab);
   router.on('POST', '/abservice/SharingService.asmx', sharing);
   whatsNewRoutes(router, core, log, rate);

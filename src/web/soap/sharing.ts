@@ -4,7 +4,6 @@
 // BaseMember/PassportMember; FindMembershipResultType with OwnerNamespace).
 import { LIST_BITS, type Contact } from '../../core/model.js';
 import type { Core } from '../../core/core.js';
-import type { ChangeClock } from './change-clock.js';
 import { readBook, type BookView } from './book.js';
 import { boolOf, child, children, textOf } from './envelope.js';
 import type { SoapAction } from './endpoint.js';
@@ -20,14 +19,14 @@ const ROLES: [string, number][] = [
   ['Pending', LIST_BITS.PL],
 ];
 
-function member(c: Contact, at: string): string {
+function member(c: Pick<Contact, 'contactId' | 'email' | 'friendlyName'>, at: string, deleted = false): string {
   // COMPAT: Pidgin 2.11 crashes on a Member without xsi:type; MembershipId must
   // fit a signed 32-bit integer (Pidgin, MSNPSharp), it is echoed in DeleteMember
   // together with the role, so the contact's account id serves (client-quirks.md).
   return (
     `<Member xsi:type="PassportMember">${el('MembershipId', c.contactId)}${el('Type', 'Passport')}` +
     (c.friendlyName ? el('DisplayName', c.friendlyName) : '') +
-    `${el('State', 'Accepted')}${el('Deleted', false)}${el('LastChanged', at)}${el('JoinedDate', at)}${el('ExpirationDate', NEVER)}<Changes />` +
+    `${el('State', 'Accepted')}${el('Deleted', deleted)}${el('LastChanged', at)}${el('JoinedDate', at)}${el('ExpirationDate', NEVER)}<Changes />` +
     `${el('PassportName', c.email)}${el('IsPassportNameHidden', false)}${el('PassportId', 0)}${el('CID', cidOf(c.contactId))}<PassportChanges /></Member>`
   );
 }
@@ -36,9 +35,12 @@ function messengerService(b: BookView): string {
   const at = abTime(b.at);
   let memberships = '';
   if (!b.unchanged) {
+    // COMPAT: MSNPSharp 3.2.1 applies a member (added or `Deleted`) only when its LastChanged is later than the one it holds.
     const parts = ROLES.map(([role, bit]) => {
-      const members = b.contacts.filter((c) => c.lists & bit);
-      return members.length ? `<Membership>${el('MemberRole', role)}<Members>${members.map((c) => member(c, at)).join('')}</Members>${el('MembershipIsComplete', true)}</Membership>` : '';
+      const members = b.contacts.filter((c) => c.lists & bit).map((c) => member(c, abTime(b.contactAt(c.contactId))));
+      const gone = b.removedContacts.filter((r) => r.lists & bit).map((r) => member({ contactId: r.contactId, email: r.email, friendlyName: '' }, abTime(r.at), true));
+      const all = [...members, ...gone];
+      return all.length ? `<Membership>${el('MemberRole', role)}<Members>${all.join('')}</Members>${el('MembershipIsComplete', !b.delta)}</Membership>` : '';
     });
     memberships = `<Memberships>${parts.join('')}</Memberships>`;
   }
@@ -60,12 +62,12 @@ function ownerNamespace(b: BookView): string {
   );
 }
 
-export function sharingActions(core: Core, clock: ChangeClock): Record<string, SoapAction> {
+export function sharingActions(core: Core): Record<string, SoapAction> {
   return {
     async FindMembership(ctx) {
       const body = ctx.soap.body;
       const types = children(child(body, 'serviceFilter', 'Types'), 'ServiceType').map((t) => textOf(t)?.trim());
-      const b = await readBook(core, clock, ctx.principal, boolOf(child(body, 'deltasOnly')), textOf(child(body, 'lastChange')));
+      const b = await readBook(core, ctx.principal, boolOf(child(body, 'deltasOnly')), textOf(child(body, 'lastChange')));
       // Only the Messenger service holds anything; other requested types (Invitation, Space, Profile…) have no memberships here.
       const services = types.includes('Messenger') ? messengerService(b) : '';
       return {

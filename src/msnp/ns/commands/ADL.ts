@@ -50,7 +50,7 @@ export const ADL = signedIn('ADL', [13, NEWEST], 2, async (s, cmd, t) => {
       for (const list of CLIENT_LISTS) {
         if (!(e.lists & LIST_BITS[list])) continue;
         try {
-          await contacts.add(account.id, list, e.email);
+          await contacts.add(account.id, list, e.email, undefined, s.endpointId);
         } catch (err) {
           if (!(err instanceof CoreError)) throw err;
           if (err.kind === 'already-on-list') continue;
@@ -86,7 +86,7 @@ export const RML = signedIn('RML', [13, NEWEST], 2, async (s, cmd, t) => {
     for (const list of CLIENT_LISTS) {
       if (!(e.lists & LIST_BITS[list])) continue;
       try {
-        await contacts.remove(account.id, list, e.email);
+        await contacts.remove(account.id, list, e.email, undefined, s.endpointId);
       } catch (err) {
         // Already gone (the SOAP service removed it first): nothing to do.
         if (!(err instanceof CoreError) || err.kind !== 'not-on-list') throw err;

@@ -283,6 +283,15 @@ describe('address book and memberships: writes over SOAP', () => {
     // Another service type, an unknown role.
     fault(await sharing(ticket, 'AddMember', member('Allow', `<PassportName>${d}</PassportName>`).replace('<Type>Messenger</Type>', '<Type>Space</Type>')), 'BadArgument');
     fault(await sharing(ticket, 'AddMember', member('Owner', `<PassportName>${d}</PassportName>`)), 'BadArgument');
+    // MSNPSharp's roaming-profile seed (StorageService.cs, after CreateProfile): acknowledged, lists untouched.
+    const before = await entry(a!, d!);
+    const seed =
+      '<serviceHandle><Id>0</Id><Type>Profile</Type><ForeignId>MyProfile</ForeignId></serviceHandle><memberships><Membership><MemberRole>ProfileExpression</MemberRole>' +
+      '<Members><Member xsi:type="RoleMember"><Type>Role</Type><State>Accepted</State><Id>Allow</Id><DefiningService><Id>0</Id><Type>Messenger</Type><ForeignId></ForeignId></DefiningService>' +
+      '<MaxRoleRecursionDepth>0</MaxRoleRecursionDepth><MaxDegreesSeparation>0</MaxDegreesSeparation></Member></Members></Membership></memberships>';
+    ok(await sharing(ticket, 'AddMember', seed), 'AddMember');
+    assert.deepEqual(await entry(a!, d!), before);
+    fault(await sharing(ticket, 'AddMember', seed.replace('ProfileExpression', 'Allow')), 'BadArgument');
   });
 
   test('ABAdd for the existing book answers its id; for another owner it is refused', async () => {

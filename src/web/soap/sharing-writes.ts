@@ -46,6 +46,14 @@ function membersOf(ctx: SoapContext, r: Refs): MemberRef[] {
   return out;
 }
 
+/** AddMember of the ProfileExpression role on the Profile service (the roaming-profile seed). */
+function isProfileShare(ctx: SoapContext): boolean {
+  const body = ctx.soap.body;
+  if (textOf(child(body, 'serviceHandle', 'Type'))?.trim() !== 'Profile') return false;
+  const roles = children(child(body, 'memberships'), 'Membership').map((m) => textOf(child(m, 'MemberRole'))?.trim());
+  return roles.length > 0 && roles.every((r) => r === 'ProfileExpression');
+}
+
 const notAMember = () => coreFault(new CoreError('not-on-list'), 'member');
 
 /**
@@ -65,6 +73,10 @@ export function sharingWriteActions(core: Core): Record<string, SoapAction> {
   return {
     async AddMember(ctx) {
       const who = ctx.principal;
+      // COMPAT: MSNPSharp 3.2.1 (StorageService.cs, after CreateProfile) and WLM 2009 share the new
+      // roaming profile: serviceHandle Type Profile, ForeignId MyProfile, a ProfileExpression role
+      // member `Allow`. msnpd's profile is always visible to whom the lists allow, so it is acknowledged.
+      if (isProfileShare(ctx)) return done(ctx, 'AddMember');
       for (const m of membersOf(ctx, await readRefs(core, who))) {
         if (m.role === 'Reverse') await settle(core, who, m.email);
         else if (m.role === 'Pending') throw SoapFault.client('Invalid argument: the Pending role is kept by the server', 'BadArgument');

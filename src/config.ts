@@ -62,8 +62,8 @@ export interface Config {
   oimMaxBytes: number;
   oimMaxPerRecipient: number;
   oimMaxPerSender: number;
-  /** MSNPD_EXPERIMENTAL_MSNP13: VER accepts MSNP13-18 (incomplete until issue 13 is done). */
-  experimentalMsnp13: boolean;
+  /** MSNPD_MSNP13 (on by default): VER accepts MSNP13-18 (WLM 8.0-2009, Pidgin 2.5-2.11, MSNPSharp 3). */
+  msnp13: boolean;
   /** scrypt cost parameter N (a power of two). */
   scryptN: number;
   /** Base URL for the URL command's pages. */
@@ -204,7 +204,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ['MSNPD_CHALLENGE_INTERVAL', 'seconds between CHLs (default 900)'],
   ['MSNPD_CHALLENGE_TIMEOUT', 'seconds to answer a CHL (default 60)'],
   ['MSNPD_LEGACY_MD5', 'on/off: keep the MD5 verifier MSNP2-7 (Messenger 1.0-4.x) sign-in needs (default on). It is password-equivalent and a fast hash: whoever copies the database signs in as anyone through MSNP2-7 and recovers short passwords quickly; off = not stored for new or changed passwords (set it for `msnpd user` too), MD5 sign-in refused'],
-  ['MSNPD_EXPERIMENTAL_MSNP13', 'on/off: also offer MSNP13-18 (WLM 8.x-2009: SSO sign-in, ADL/RML) in VER; incomplete until issue 13 is done (no address-book NOT, offline messages or FQY federation yet), so off by default'],
+  ['MSNPD_MSNP13', 'on/off: offer MSNP13-18 (WLM 8.0-2009, Pidgin 2.5-2.11, MSNPSharp 3: SSO, the SOAP address book, offline messages, storage) in VER (on; off: those clients are refused, as before they were supported). MSNPD_EXPERIMENTAL_MSNP13, its old name, is still read'],
   ['MSNPD_OIM_MAX_BYTES', 'largest offline message text in bytes (default 1601: the 1664-byte switchboard message less its plain-text header, so it still reaches MSNP2-12 users in one switchboard MSG)'],
   ['MSNPD_OIM_MAX_PER_RECIPIENT', 'offline messages one account may have waiting; more are refused (default 200)'],
   ['MSNPD_OIM_MAX_PER_SENDER', 'offline messages one sender may have waiting at one recipient; more are refused as sent too quickly (default 25)'],
@@ -284,7 +284,8 @@ export function loadConfig(env: Env = process.env): Config {
     challengeInterval: int(env, 'MSNPD_CHALLENGE_INTERVAL', 900, 1, 86400 * 7),
     challengeTimeout: int(env, 'MSNPD_CHALLENGE_TIMEOUT', 60, 1, 86400),
     legacyMd5: bool(env, 'MSNPD_LEGACY_MD5', true),
-    experimentalMsnp13: bool(env, 'MSNPD_EXPERIMENTAL_MSNP13', false),
+    // MSNPD_EXPERIMENTAL_MSNP13 is its name from when MSNP13-18 were incomplete (off by default).
+    msnp13: bool(env, 'MSNPD_MSNP13', bool(env, 'MSNPD_EXPERIMENTAL_MSNP13', true)),
     oimMaxBytes: int(env, 'MSNPD_OIM_MAX_BYTES', 1601, 1, 1 << 20),
     oimMaxPerRecipient: int(env, 'MSNPD_OIM_MAX_PER_RECIPIENT', 200, 1, 1_000_000),
     oimMaxPerSender: int(env, 'MSNPD_OIM_MAX_PER_SENDER', 25, 1, 1_000_000),

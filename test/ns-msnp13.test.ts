@@ -381,10 +381,10 @@ describe('MSNP13-15 on a dispatch-only listener', () => {
   });
 });
 
-describe('MSNP13-15 off by default', () => {
+describe('MSNPD_MSNP13=off', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ MSNPD_MSNP13: 'off' });
   });
   after(() => t.stop());
 
@@ -402,6 +402,33 @@ describe('MSNP13-15 off by default', () => {
       assert.equal((await c2.request('VER', ['MSNP15', 'MSNP12', 'CVR0'])).line, 'VER 1 MSNP12');
     } finally {
       c2.destroy();
+    }
+  });
+});
+
+describe('MSNP13-18 by default', () => {
+  test('with no setting VER offers MSNP18 (WLM 2009, Pidgin 2.11) and MSNP15; the old switch name still turns them off', async () => {
+    const on = await startTestServer();
+    const off = await startTestServer({ MSNPD_EXPERIMENTAL_MSNP13: 'off' });
+    try {
+      for (const [offer, want] of [[['MSNP18', 'MSNP17', 'CVR0'], 'VER 1 MSNP18'], [['MSNP15', 'MSNP14', 'MSNP13', 'CVR0'], 'VER 1 MSNP15'], [['MSNP12', 'CVR0'], 'VER 1 MSNP12']] as const) {
+        const c = await MsnpConnection.connect(HOST, on.ns);
+        try {
+          assert.equal((await c.request('VER', [...offer])).line, want);
+        } finally {
+          c.destroy();
+        }
+      }
+      const c = await MsnpConnection.connect(HOST, off.ns);
+      try {
+        c.sendLine(['VER', 1, 'MSNP18', 'MSNP17', 'CVR0']);
+        assert.equal((await c.expect('VER')).line, 'VER 1 0');
+      } finally {
+        c.destroy();
+      }
+    } finally {
+      await on.stop();
+      await off.stop();
     }
   });
 });

@@ -79,8 +79,8 @@ export interface VersionTraits {
 
   /** `NOT` with the ABCH notice when the address book changes (MSNP13+, flows.md §4.2). */
   abchNotify: boolean;
-  /** Behind MSNPD_EXPERIMENTAL_MSNP13: VER offers it only when that switch is on. */
-  experimental: boolean;
+  /** The SOAP era (MSNP13-18): VER offers it unless MSNPD_MSNP13=off. */
+  switchable: boolean;
   /**
    * Error codes sent as `<code> <trid> 0` (a payload length) from MSNP13:
    * COMPAT: MSNPSharp 3.2.1 (MSNP18) reads a length after these (client-quirks.md).
@@ -150,7 +150,7 @@ function traitsFor(version: number): VersionTraits {
     oimMailData: version >= 13 && version <= 18,
 
     abchNotify: version >= 13,
-    experimental: version >= 13,
+    switchable: version >= 13,
     errorsWithLength: version >= 13 ? LENGTH_ERRORS : NO_CODES,
     machineGuid: version >= 16,
     endpoints: version >= 16,
@@ -179,14 +179,13 @@ export function traits(version: number): VersionTraits {
 
 /**
  * The highest version both sides speak, from the tokens of a client's VER;
- * the experimental ones (MSNP13-18, incomplete until issue 13 is done) only
- * when `experimental` is set (MSNPD_EXPERIMENTAL_MSNP13=on).
+ * MSNP13-18 only when `soapEra` is set (MSNPD_MSNP13, on by default).
  */
-export function negotiate(offered: readonly string[], experimental = false): number | undefined {
+export function negotiate(offered: readonly string[], soapEra = true): number | undefined {
   const wanted = new Set<number>();
   for (const tok of offered) {
     const m = /^MSNP(\d{1,2})$/i.exec(tok);
     if (m) wanted.add(Number(m[1]));
   }
-  return SUPPORTED_VERSIONS.find((v) => wanted.has(v) && (experimental || !traits(v).experimental));
+  return SUPPORTED_VERSIONS.find((v) => wanted.has(v) && (soapEra || !traits(v).switchable));
 }

@@ -1,5 +1,5 @@
 // Reading `USR t SSO S <ticket> <response> [machine-guid]` (MSNP15+) for the
-// SSO sign-in (USR.ts, MSNP15 behind MSNPD_EXPERIMENTAL_MSNP13). The check
+// SSO sign-in (USR.ts, MSNP15-18). The check
 // itself is core.serviceTokens.verifySsoSignIn (services.md §3.3).
 import { normaliseGuid } from '../endpoint-guid.js';
 

@@ -9,7 +9,7 @@ export const VER: NsCommand = {
   outOfState: 715,
   handle(s, cmd) {
     const t = tridOf(cmd);
-    const v = negotiate(cmd.args.slice(1), s.ctx.config.experimentalMsnp13);
+    const v = negotiate(cmd.args.slice(1), s.ctx.config.msnp13);
     if (v === undefined) {
       s.send(`VER ${t} 0`);
       s.close(`no common version in "${cmd.args.slice(1).join(' ')}"`);

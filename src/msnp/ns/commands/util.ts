@@ -11,7 +11,7 @@ export type NsCommand = CommandSpec<NsSession>;
 
 /** Versions this server speaks, for commands that exist in all of them. */
 export const ALL: readonly [number, number] = [2, 12];
-/** The newest version (MSNP18; MSNP13-18 only offered behind MSNPD_EXPERIMENTAL_MSNP13). */
+/** The newest version (MSNP18; MSNP13-18 are not offered with MSNPD_MSNP13=off). */
 export const NEWEST = 18;
 
 /** `<verb> t <version> ` in MSNP2-9 replies, `<verb> t ` from MSNP10 (lists carry no versions there). */

@@ -33,10 +33,12 @@ export const CHG = signedIn('CHG', [2, NEWEST], 2, async (s, cmd, t) => {
   }
   const account = me(s);
   const core = s.ctx.core;
+  const was = core.presence.get(account.id)?.status;
   core.presence.setStatus(account.id, status, caps, msnObject, extCaps);
   s.send(`CHG ${t} ${cmd.args.slice(1, s.v.presenceMsnObject ? 4 : s.v.presenceCaps ? 3 : 2).join(' ')}`);
-  // MSNP2-12 have no way to fetch offline messages: a switchboard brings them once they can be rung.
-  if (!s.v.oimMailData && status !== 'HDN') core.courier.deliver(account.id, account.email);
+  // MSNP2-12 have no way to fetch offline messages: a switchboard brings them once they can be rung
+  // (first visible status, or leaving HDN; messages arriving later come with their own event).
+  if (!s.v.oimMailData && status !== 'HDN' && (was === undefined || was === 'HDN')) core.courier.deliver(account.id, account.email);
   if (s.initialStatusSent) return;
   s.initialStatusSent = true;
   const list = core.lists.peek(account.id);

@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 import { ticketFor } from './helpers/tickets.js';
 import { accountMaker, addToFl } from './helpers/ns.js';
 import { rawHttps } from './helpers/https.js';
-import { all, capturedRequests, childOrder, faultOf, parseTree, replay, soapPost, text, withTicket, type Tree } from './helpers/soap.js';
+import { all, assertSchemaOrder, capturedRequests, childOrder, faultOf, parseTree, replay, soapPost, text, withTicket, type Tree } from './helpers/soap.js';
 
 const AB = '/abservice/abservice.asmx';
 const SHARING = '/abservice/SharingService.asmx';
@@ -37,15 +37,8 @@ const ORDER: Record<string, string[]> = {
   ServiceHeader: ['Version', 'CacheKey', 'CacheKeyChanged', 'PreferredHostName', 'SessionId'],
 };
 
-/** `names` appear in the schema's order (each at most once, none unknown). */
 function inSchemaOrder(names: string[], kind: string): void {
-  const order = ORDER[kind]!;
-  let last = -1;
-  for (const n of names) {
-    const i = order.indexOf(n);
-    assert.ok(i > last, `${kind}: ${n} out of order or unknown in [${names.join(' ')}]`);
-    last = i;
-  }
+  assertSchemaOrder(ORDER, names, kind);
 }
 
 const body = (r: { body: Buffer }) => r.body.toString('utf8');

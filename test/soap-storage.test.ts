@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startTestServer, tempDir, type TestServer } from './helpers/server.js';
 import { httpRequest, httpsRequest, type RawResponse } from './helpers/https.js';
-import { all, capturedRequests, childOrder, faultOf, parseTree, replay, soapPost, text, type CapturedRequest, type Tree } from './helpers/soap.js';
+import { all, assertSchemaOrder, capturedRequests, childOrder, faultOf, parseTree, replay, soapPost, text, type CapturedRequest, type Tree } from './helpers/soap.js';
 import { rst2For, rst2Tokens } from './helpers/sso.js';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { pictureBodyLimit } from '../src/web/soap/storage-routes.js';
@@ -34,13 +34,7 @@ const ORDER: Record<string, string[]> = {
 };
 
 function inSchemaOrder(names: string[], kind: string): void {
-  const order = ORDER[kind]!;
-  let last = -1;
-  for (const n of names) {
-    const i = order.indexOf(n);
-    assert.ok(i > last, `${kind}: ${n} out of order or unknown in [${names.join(' ')}]`);
-    last = i;
-  }
+  assertSchemaOrder(ORDER, names, kind);
   // Every element the schema requires is there.
   const required: Record<string, string[]> = {
     GetProfileResult: ['ResourceID', 'DateModified', 'ExpressionProfile'],

@@ -54,6 +54,34 @@ export function replay(t: TestServer, r: CapturedRequest, ticket: string): Promi
   return soapPost(t, { host: r.host, path: r.path, action: r.soapaction, body: withTicket(r, ticket), contentType: r['content-type'] });
 }
 
+/** `names` appear in the order `order[kind]` lists (each at most once, none unknown): the schema's element order. */
+export function assertSchemaOrder(order: Record<string, string[]>, names: string[], kind: string): void {
+  const want = order[kind]!;
+  let last = -1;
+  for (const n of names) {
+    const i = want.indexOf(n);
+    if (!(i > last)) throw new Error(`${kind}: ${n} out of order or unknown in [${names.join(' ')}]`);
+    last = i;
+  }
+}
+
+/**
+ * A captured body with some texts inside soap:Body replaced (the header, and
+ * so the ticket, stays as it was): each edit is (which text, counted cyclically; new value).
+ */
+export function withBodyTexts(body: string, edits: readonly (readonly [number, string])[]): string {
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const start = body.indexOf('Body');
+  let b = body.slice(start);
+  for (const [i, v] of edits) {
+    const texts = [...b.matchAll(/>([^<>]+)</g)];
+    if (texts.length === 0) break;
+    const m = texts[i % texts.length]!;
+    b = b.slice(0, m.index! + 1) + escape(v) + b.slice(m.index! + 1 + m[1]!.length);
+  }
+  return body.slice(0, start) + b;
+}
+
 const tree = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: false, parseTagValue: false, isArray: (_name, _path, _leaf, attr) => !attr });
 const ordered = new XMLParser({ preserveOrder: true, ignoreAttributes: false, parseTagValue: false });
 

@@ -32,6 +32,10 @@
 //                                the same from RST.srf with WLM 8.5's request (Pidgin
 //                                2.11 sends it too); both also bind {ticket_contacts},
 //                                the contacts.msn.com token XML-escaped for a TicketToken
+//   alice: rst tokens            WLM 8.5's RST.srf request alone (Messenger for Mac 8
+//                                signs in with TWN on MSNP15/16): binds {tokens_messenger}
+//                                (the messenger.msn.com ticket t=…&p=…), {tokens_messenger_t}
+//                                and {tokens_contacts} (XML-escaped)
 //   alice: soap <path> <Action> <body file> [text …]
 //                                POSTs test/transcripts/soap/<body file> ({var}s
 //                                substituted) over HTTPS with SOAPAction
@@ -257,6 +261,16 @@ export async function runTranscript(src: string, t: TestServer): Promise<void> {
           vars.set(bindAs, ticket);
           vars.set(`${bindAs}_t`, /^t=([^&]*)/.exec(ticket)?.[1] ?? '');
           vars.set(`${bindAs}_response`, computeSsoResponse(secret, subst(nonce)));
+        } else if (what === 'rst') {
+          if (!arg) throw new Error(`line ${step.line}: rst <var>`);
+          const email = emailOf(step.who, step);
+          const tokens = await rstTokens(t, rstFor(email, passwords.get(email)!));
+          const messenger = tokens.find((x) => x.address === 'messenger.msn.com');
+          const contacts = tokens.find((x) => x.address === 'contacts.msn.com');
+          if (!messenger || !contacts) throw new Error(`line ${step.line}: no messenger.msn.com or contacts.msn.com token`);
+          vars.set(`${arg}_messenger`, messenger.ticket);
+          vars.set(`${arg}_messenger_t`, /^t=([^&]*)/.exec(messenger.ticket)?.[1] ?? '');
+          vars.set(`${arg}_contacts`, contacts.ticket.replace(/&/g, '&amp;'));
         } else if (what === 'soap') {
           const [path, action, file, ...texts] = args;
           if (!path || !action || !file) throw new Error(`line ${step.line}: soap <path> <Action> <body file> [text …]`);

@@ -28,6 +28,19 @@
 //                                test server's RST2.srf (MSNPSharp 3.2.1's captured
 //                                request); binds {ticket}, {ticket_t} and
 //                                {ticket_response} (the MBI answer to this nonce)
+//   alice: sso {nonce} ticket rst
+//                                the same from RST.srf with WLM 8.5's request (Pidgin
+//                                2.11 sends it too); both also bind {ticket_contacts},
+//                                the contacts.msn.com token XML-escaped for a TicketToken
+//   alice: rst tokens            WLM 8.5's RST.srf request alone (Messenger for Mac 8
+//                                signs in with TWN on MSNP15/16): binds {tokens_messenger}
+//                                (the messenger.msn.com ticket t=…&p=…), {tokens_messenger_t}
+//                                and {tokens_contacts} (XML-escaped)
+//   alice: soap <path> <Action> <body file> [text …]
+//                                POSTs test/transcripts/soap/<body file> ({var}s
+//                                substituted) over HTTPS with SOAPAction
+//                                http://www.msn.com/webservices/AddressBook/<Action>: the
+//                                answer must be 200 with <ActionResponse and each text
 //   alice: closed                the server closes alice's connection
 //   alice: quiet                 nothing unexpected is waiting for alice (PNG/QNG)
 //   alice: drain                 drops whatever alice has received up to a PNG/QNG round
@@ -44,7 +57,8 @@ import { passportTicket } from '../src/client/passport.js';
 import { expectedAnswer } from '../src/msnp/challenges.js';
 import { computeSsoResponse } from '../src/core/sso-response.js';
 import { HOST, sharedTls, type TestServer } from './helpers/server.js';
-import { rst2For, ssoToken } from './helpers/sso.js';
+import { rst2For, rstFor, rstTokens } from './helpers/sso.js';
+import { soapPost } from './helpers/soap.js';
 
 type Segment = { text: string } | { bytes: Buffer };
 
@@ -194,7 +208,8 @@ export async function runTranscript(src: string, t: TestServer): Promise<void> {
     return c;
   };
   const emailOf = (who: string, step: Step) => {
-    const email = users.find(([e]) => e.startsWith(who + '@'))?.[0];
+    // A second connection of the same user is named `alice-75`, `alice-sb`…
+    const email = users.find(([e]) => e.startsWith(who.split('-')[0] + '@'))?.[0];
     if (!email) throw new Error(`line ${step.line}: no user for ${who}`);
     return email;
   };
@@ -236,10 +251,34 @@ export async function runTranscript(src: string, t: TestServer): Promise<void> {
           const [nonce, bindAs] = args;
           if (!nonce || !bindAs) throw new Error(`line ${step.line}: sso <nonce> <ticket var>`);
           const email = emailOf(step.who, step);
-          const { ticket, secret } = await ssoToken(t, rst2For(email, passwords.get(email)!));
+          const request = args[2] === 'rst' ? rstFor(email, passwords.get(email)!) : rst2For(email, passwords.get(email)!);
+          const tokens = await rstTokens(t, request);
+          const clear = tokens.find((x) => x.address === 'messengerclear.live.com' && x.secret);
+          if (!clear) throw new Error(`line ${step.line}: no messengerclear.live.com token`);
+          const { ticket, secret } = { ticket: clear.ticket, secret: clear.secret! };
+          const contacts = tokens.find((x) => x.address === 'contacts.msn.com');
+          if (contacts) vars.set(`${bindAs}_contacts`, contacts.ticket.replace(/&/g, '&amp;'));
           vars.set(bindAs, ticket);
           vars.set(`${bindAs}_t`, /^t=([^&]*)/.exec(ticket)?.[1] ?? '');
           vars.set(`${bindAs}_response`, computeSsoResponse(secret, subst(nonce)));
+        } else if (what === 'rst') {
+          if (!arg) throw new Error(`line ${step.line}: rst <var>`);
+          const email = emailOf(step.who, step);
+          const tokens = await rstTokens(t, rstFor(email, passwords.get(email)!));
+          const messenger = tokens.find((x) => x.address === 'messenger.msn.com');
+          const contacts = tokens.find((x) => x.address === 'contacts.msn.com');
+          if (!messenger || !contacts) throw new Error(`line ${step.line}: no messenger.msn.com or contacts.msn.com token`);
+          vars.set(`${arg}_messenger`, messenger.ticket);
+          vars.set(`${arg}_messenger_t`, /^t=([^&]*)/.exec(messenger.ticket)?.[1] ?? '');
+          vars.set(`${arg}_contacts`, contacts.ticket.replace(/&/g, '&amp;'));
+        } else if (what === 'soap') {
+          const [path, action, file, ...texts] = args;
+          if (!path || !action || !file) throw new Error(`line ${step.line}: soap <path> <Action> <body file> [text …]`);
+          const body = subst(fs.readFileSync(new URL(`../../test/transcripts/soap/${file}`, import.meta.url), 'utf8'));
+          const res = await soapPost(t, { path, action: `http://www.msn.com/webservices/AddressBook/${action}`, body });
+          const xml = res.body.toString('utf8');
+          assert.equal(res.status, 200, `transcript line ${step.line}: ${action} answered ${res.status}: ${xml.slice(0, 400)}`);
+          for (const want of [`<${action}Response`, ...texts.map(subst)]) assert.ok(xml.includes(want), `transcript line ${step.line}: ${action} lacks ${want}: ${xml.slice(0, 2000)}`);
         } else if (what === 'closed') {
           await conn(step.who, step).closedByPeer();
         } else if (what === 'drain') {

@@ -68,6 +68,17 @@ export function rst2For(email: string, password: string): CapturedRst {
   return { ...c, user: email, password, body: c.body.split(c.user).join(escape(email)).split(c.password).join(escape(password)) };
 }
 
+/**
+ * WLM 8.5's RST.srf request (Pidgin 2.11 sends the same one: messengerclear.live.com
+ * with MBI_KEY_OLD, messenger.msn.com, contacts.msn.com, messengersecure.live.com,
+ * storage.live.com, sup.live.com) for another account.
+ */
+export function rstFor(email: string, password: string): CapturedRst {
+  const c = CAPTURED_RST.find((x) => x.client === 'pidgin-2.11' && x.path === '/RST.srf')!;
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return { ...c, user: email, password, body: c.body.split(c.user).join(escape(email)).split(c.password).join(escape(password)) };
+}
+
 /** Every token of the RST2 answer to a captured request, by its address (`t=…&p=…`). */
 export async function rst2Tokens(t: TestServer, c: CapturedRst): Promise<Map<string, string>> {
   return new Map((await rstTokens(t, c)).map((x) => [x.address, x.ticket]));

@@ -15,6 +15,9 @@ function esc(s: string): string {
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Text-only children of a client's `<Data>` the server-built UBX carries on, in this order (flows.md §6.1). */
+const RELAYED = ['DDP', 'SignatureSound', 'Scene', 'ColorScheme'] as const;
+
 /**
  * COMPAT: MSNPSharp 3.2.1 renames a contact to its address when `<FriendlyName>`
  * is missing and fetches a picture only with `<UserTileLocation>` (the NLN
@@ -29,6 +32,14 @@ export function ubxDocument(p: ProfileView, own?: readonly OwnEndpointView[]): s
   let doc = `<Data><PSM>${psm}</PSM><CurrentMedia>${media}</CurrentMedia>`;
   const first = p.endpoints[0];
   if (first) doc += `<MachineGuid>${first.machineGuid}</MachineGuid>`;
+  // WLM 2009's own elements, relayed when its UUX had them, in the order of
+  // the original service's UBX (flows.md §6.1): without them watchers lose the
+  // contact's scene, colour, dynamic picture and sound (MSNPSharp 3.2.1 reads
+  // //Data/SignatureSound).
+  for (const name of RELAYED) {
+    const text = childText(p.personal, name);
+    if (text !== undefined) doc += `<${name}>${text}</${name}>`;
+  }
   doc += `<FriendlyName>${esc(p.friendlyName)}</FriendlyName>`;
   if (p.msnObject) doc += `<UserTileLocation>${esc(urlEncode(p.msnObject))}</UserTileLocation>`;
   for (const e of p.endpoints) {

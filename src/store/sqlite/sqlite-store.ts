@@ -436,7 +436,7 @@ class SqliteOps {
       // Its members' group lists change with it.
       this.st.touchGroupMembers!.run(at, ownerId, ownerId, groupId);
       this.st.putGroupTombstone!.run(ownerId, g.guid, at);
-      this.prune(ownerId);
+      this.prune(ownerId, at);
       this.st.deleteGroup!.run(ownerId, groupId);
     });
   }
@@ -459,10 +459,17 @@ class SqliteOps {
   private tombstone(ownerId: number, contactId: number, guid: string, email: string, lists: number, at: bigint): void {
     // One row per list, each with its own time.
     for (let bit = 1; bit <= lists; bit <<= 1) if (lists & bit) this.st.putTombstone!.run(ownerId, contactId, guid, email, bit, at);
-    this.prune(ownerId);
+    this.prune(ownerId, at);
   }
-  private prune(ownerId: number): void {
-    const cutoff = nowTicks() - this.retention;
+  /**
+   * Forgets the owner's removals past the retention window, never the one just
+   * written at `at` (with a window shorter than the time between two writes, the
+   * newest removal must still reach the next delta; the cutoff otherwise depends
+   * on how many milliseconds the write took).
+   */
+  private prune(ownerId: number, at: bigint): void {
+    const window = nowTicks() - this.retention;
+    const cutoff = window < at ? window : at;
     this.st.markPruned!.run({ owner: ownerId, cutoff });
     this.st.pruneContactTombstones!.run(ownerId, cutoff);
     this.st.pruneGroupTombstones!.run(ownerId, cutoff);

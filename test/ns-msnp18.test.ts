@@ -250,6 +250,26 @@ describe('MSNP16-18 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     }
   });
 
+  test("the pushed ADL 0 (someone added the user) carries the adder's name without characters XML 1.0 forbids", async () => {
+    const a = await fresh('adl-a');
+    const b = await fresh('adl-b');
+    const alice = await online(t, a, PIDGIN_GUID, []);
+    const bob = await t.login(b, 12);
+    try {
+      await drain(alice);
+      await bob.conn.request('PRP', ['MFN', 'Bo%01b%1F%20%22%26']);
+      await bob.conn.request('ADC', ['FL', `N=${a}`, `F=${a}`]);
+      const adl = await alice.expect('ADL', 5000, (r) => r.args[0] === '0');
+      const ml = adl.payload!.toString('utf8');
+      assert.equal(XMLValidator.validate(ml), true, ml);
+      assert.doesNotMatch(ml, /[\x00-\x08\x0B\x0C\x0E-\x1F]/, ml);
+      assert.ok(ml.includes(' f="Bob &quot;&amp;"'), ml);
+    } finally {
+      alice.destroy();
+      bob.close();
+    }
+  });
+
   test('MSNP16: ILN burst with network id and caps:extcaps, UBX `email 1`, FLN `email 1 0:0`', async () => {
     const a = await fresh('v16-a');
     const b = await fresh('v16-b');

@@ -16,9 +16,10 @@ import { ANY_VERSION, type SbCommand } from './util.js';
 
 const ACK_TYPES = new Set(['U', 'N', 'A', 'D', 'S']);
 const HEADER_END = Buffer.from('\r\n\r\n');
-const P2P_TYPE = /^content-type[ \t]*:\s*application\/x-msnmsgrp2p/im;
-const P2P_DEST = /^p2p-dest[ \t]*:[ \t]*([^\r\n]*)/gim;
-const P2P_SRC = /^p2p-src[ \t]*:[ \t]*([^\r\n]*)/gim;
+// COMPAT: MSNPSharp 3.2.1 trims header names (MimeDictionary.Parse): ` P2P-Src:` is P2P-Src to it.
+const P2P_TYPE = /^[ \t]*content-type[ \t]*:\s*application\/x-msnmsgrp2p/im;
+const P2P_DEST = /^[ \t]*p2p-dest[ \t]*:[ \t]*([^\r\n]*)/gim;
+const P2P_SRC = /^[ \t]*p2p-src[ \t]*:[ \t]*([^\r\n]*)/gim;
 /** Nobody: P2P data without a usable P2P-Dest (or with a false P2P-Src) reaches no one. */
 const NOBODY: ChatAddressee = { email: '', endpoint: undefined };
 

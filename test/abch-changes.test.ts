@@ -328,6 +328,29 @@ describe('address-book changes across fronts and versions', () => {
     assert.equal(rst2.status, 200);
     assert.match(rst2.body.toString('utf8'), /<S:Fault>/);
   });
+
+  test("a contact's name with characters XML 1.0 forbids (PRP MFN %01) leaves the owner's ABFindAll and FindMembership well-formed", async () => {
+    const [a, b] = await users(2);
+    const bob = await t.login(b!, 12);
+    try {
+      await bob.conn.request('PRP', ['MFN', 'Bo%01b%0B%1F']);
+      // b on a's forward and allow lists (and a's own name too: the Me contact).
+      await t.server.core.contacts.add((await t.server.core.accounts.get(a!))!.id, 'FL', b!);
+      await t.server.core.contacts.add((await t.server.core.accounts.get(a!))!.id, 'AL', b!);
+      const ticket = await ticketFor(t, a!, 'secret', 'rst');
+      for (const r of [
+        await call(t, ticket, 'ABFindAll', `<abId>${ZERO}</abId><abView>Full</abView><deltasOnly>false</deltasOnly>`),
+        await call(t, ticket, 'FindMembership', '<serviceFilter><Types><ServiceType>Messenger</ServiceType></Types></serviceFilter><View>Full</View>', SHARING),
+      ]) {
+        const xml = ok(r) && r.body.toString('utf8');
+        assert.ok(xml.includes('Bob'), xml);
+        // MSXML, .NET's XmlReader and libxml refuse the whole document over one of these.
+        assert.doesNotMatch(xml, /[\x00-\x08\x0B\x0C\x0E-\x1F]/, 'no character XML 1.0 forbids');
+      }
+    } finally {
+      bob.close();
+    }
+  });
 });
 
 function contactAdd(email: string): string {

@@ -99,3 +99,34 @@ test('accounts from before migration 5: their history starts at the migration (c
     await store.close();
   }
 });
+
+test('tombstones are capped per owner and kind: past the cap the oldest go, and a delta from before them must sync in full', async () => {
+  const store = openSqliteStore(tempDir(), { maxTombstones: 3 });
+  try {
+    const a = await store.createAccount(account('h9@example.com'));
+    const b = await store.createAccount(account('h10@example.com'));
+    const t0 = (await store.getListHistory(a, 0n)).changedAt;
+    // A client adding and deleting groups in a loop: each deletion leaves a tombstone under a new GUID.
+    const times: bigint[] = [];
+    for (let i = 1; i <= 6; i++) {
+      await store.putGroup(a, { id: i, guid: `grp-${i}`, name: `g${i}` });
+      await store.deleteGroup(a, i);
+      times.push((await store.getListHistory(a, 0n)).changedAt);
+    }
+    let h = await store.getListHistory(a, t0);
+    assert.deepEqual(h.removedGroups.map((r) => r.guid), ['grp-4', 'grp-5', 'grp-6']);
+    // The newest forgotten removal is the history's start: a delta from before it gets "Full sync required".
+    assert.equal(h.prunedAt, times[2]);
+    // The same for entries: the forward list of a contact re-added under new GUIDs.
+    for (let i = 1; i <= 5; i++) {
+      await store.putContact(a, { contactId: b, email: 'h10@example.com', friendlyName: '', lists: LIST_BITS.FL, guid: `c-${i}`, groups: [] });
+      await store.putContact(a, { contactId: b, email: 'h10@example.com', friendlyName: '', lists: 0, guid: `c-${i}`, groups: [] });
+    }
+    h = await store.getListHistory(a, t0);
+    assert.deepEqual(h.removedContacts.map((r) => r.guid), ['c-3', 'c-4', 'c-5']);
+    assert.ok(h.prunedAt > times[5]!, 'the entries pruned are newer than every group removal');
+    assert.ok(h.prunedAt < h.removedContacts[0]!.at);
+  } finally {
+    await store.close();
+  }
+});

@@ -6,6 +6,7 @@
 // payload length, and every refusal. The sign-in itself: transcripts/msnp18.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { XMLValidator } from 'fast-xml-parser';
 import { MsnpConnection } from '../src/client/connection.js';
 import { computeSsoResponse } from '../src/core/sso-response.js';
 import { code, quiet } from './helpers/ns.js';
@@ -216,6 +217,53 @@ describe('MSNP16-18 notification server (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
       await alice.request('UUX', [], '<PrivateEndpointData><EpName>a&#1;b&#xFFFE;c</EpName></PrivateEndpointData>');
       const own = (await alice.expect('UBX', 5000, (r) => r.args[0] === `1:${a}`)).payload!.toString('utf8');
       assert.ok(own.includes('<EpName>abc</EpName>'), own);
+    } finally {
+      alice.destroy();
+      bob.close();
+    }
+  });
+
+  test("UBX: the PSM and media are escaped again, never copied raw (a comment, CDATA, an undefined entity or a forbidden character's reference cannot reach watchers)", async () => {
+    const a = await fresh('psm-a');
+    const b = await fresh('psm-b');
+    await befriend(a, b);
+    const alice = await online(t, a, PIDGIN_GUID, [b]);
+    const bob = await online(t, b, SHARP_GUID, [a]);
+    try {
+      await drain(alice);
+      for (const [doc, psm] of [
+        ['<Data><!--<PSM>a & b</PSM>--></Data>', 'a &amp; b'],
+        ['<Data><![CDATA[<PSM>&bogus;</PSM>]]></Data>', '&amp;bogus;'],
+        ['<Data><PSM>x&#1;y</PSM><CurrentMedia>&#xFFFF;</CurrentMedia></Data>', 'xy'],
+        ['<Data><PSM>1 &lt; 2 &amp;&amp; &apos;q&apos;</PSM></Data>', "1 &lt; 2 &amp;&amp; 'q'"],
+      ]) {
+        await bob.request('UUX', [], doc!);
+        const ubx = (await alice.expect('UBX', 5000, (r) => r.args[0] === `1:${b}`)).payload!.toString('utf8');
+        assert.equal(XMLValidator.validate(ubx), true, ubx);
+        // Only the references esc() writes: nothing a watcher's parser would not know.
+        assert.doesNotMatch(ubx, /&(?!amp;|lt;|gt;|quot;)/, ubx);
+        assert.ok(ubx.startsWith(`<Data><PSM>${psm}</PSM><CurrentMedia></CurrentMedia>`), ubx);
+      }
+    } finally {
+      alice.destroy();
+      bob.destroy();
+    }
+  });
+
+  test("the pushed ADL 0 (someone added the user) carries the adder's name without characters XML 1.0 forbids", async () => {
+    const a = await fresh('adl-a');
+    const b = await fresh('adl-b');
+    const alice = await online(t, a, PIDGIN_GUID, []);
+    const bob = await t.login(b, 12);
+    try {
+      await drain(alice);
+      await bob.conn.request('PRP', ['MFN', 'Bo%01b%1F%20%22%26']);
+      await bob.conn.request('ADC', ['FL', `N=${a}`, `F=${a}`]);
+      const adl = await alice.expect('ADL', 5000, (r) => r.args[0] === '0');
+      const ml = adl.payload!.toString('utf8');
+      assert.equal(XMLValidator.validate(ml), true, ml);
+      assert.doesNotMatch(ml, /[\x00-\x08\x0B\x0C\x0E-\x1F]/, ml);
+      assert.ok(ml.includes(' f="Bob &quot;&amp;"'), ml);
     } finally {
       alice.destroy();
       bob.close();

@@ -324,6 +324,24 @@ describe('offline messages', () => {
     b12.close();
   });
 
+  test('messages of a sender who blocks the MSNP7 recipient, or whom it blocks, are dropped at its sign-in instead of filling its box for good; nobody is rung', async () => {
+    const core = t.server.core;
+    for (const senderBlocks of [true, false]) {
+      const [a, b] = await people(2);
+      await send({ from: a!.email, to: b!.email, ticket: a!.oim, text: 'one' });
+      await send({ from: a!.email, to: b!.email, ticket: a!.oim, text: 'two', seq: 2 });
+      assert.equal((await metadata(b!.rsi)).length, 2);
+      const [blocker, blocked] = senderBlocks ? [a!.email, b!.email] : [b!.email, a!.email];
+      await core.contacts.add((await core.accounts.get(blocker))!.id, 'BL', blocked);
+      const b7 = await t.login(b!.email, 7);
+      for (let i = 0; i < 200 && (await metadata(b!.rsi)).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.deepEqual(await metadata(b!.rsi), [], senderBlocks ? 'the sender blocks the recipient' : 'the recipient blocks the sender');
+      await b7.conn.request('PNG').catch(() => undefined);
+      assert.deepEqual(b7.conn.take((r) => r.verb === 'RNG').map((r) => r.line), []);
+      b7.close();
+    }
+  });
+
   test('an MSNP7 user who does not answer the ring keeps the message for the next sign-in', async () => {
     const [a, b] = await people(2);
     await send({ from: a!.email, to: b!.email, ticket: a!.oim, text: 'later' });

@@ -284,6 +284,44 @@ describe('switchboard MSNP16-18 (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     for (const x of [sa, sbb, na, nb]) x.destroy();
   });
 
+  test('P2P: a P2P-Src past the first KiB of headers, repeated, or spelled with spaces around its name is checked (NAK), as is a Content-Type past the first KiB', async () => {
+    const [a, b] = (await users(2)) as [{ email: string; name: string }, { email: string; name: string }];
+    const na = await signIn18(t, a.email, 'secret', SHARP_GUID);
+    const nb = await signIn18(t, b.email, 'secret', PIDGIN_GUID);
+    const aHandle = `${a.email};${SHARP_GUID}`;
+    const bHandle = `${b.email};{${PIDGIN_GUID}}`;
+    const { sb: sa } = await openSb(t, na, aHandle);
+    await sa.request('CAL', [b.email]);
+    const { sb: sbb } = await answerRing(t, nb, bHandle);
+    await sa.expect('JOI');
+    await sa.expect('JOI');
+    const body = p2pv2(1, Buffer.from('data'), { session: 3, appId: 12 });
+    const forged = `${b.email};{00000000-0000-0000-0000-000000000001}`;
+    const pad = `X-Pad: ${'a'.repeat(1100)}`;
+    const msg = (...headers: string[]) => Buffer.concat([Buffer.from(`MIME-Version: 1.0\r\n${headers.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+    const type = 'Content-Type: application/x-msnmsgrp2p';
+    const refused = [
+      msg(type, `P2P-Dest: ${bHandle}`, pad, `P2P-Src: ${forged}`),
+      msg(type, `P2P-Dest: ${bHandle}`, `P2P-Src: ${aHandle}`, `P2P-Src: ${forged}`),
+      msg(type, `P2P-Dest: ${bHandle}`, `P2P-Src: ${aHandle}`, `P2P-Src : ${forged}`),
+      // COMPAT: MSNPSharp 3.2.1 trims header names.
+      msg(type, `P2P-Dest: ${bHandle}`, ` P2P-Src: ${forged}`),
+      msg(type, `P2P-Dest: ${bHandle}`, `P2P-Dest: ${aHandle}`, `P2P-Src: ${aHandle}`),
+      msg(pad, type, `P2P-Dest: ${bHandle}`, `P2P-Src: ${forged}`),
+    ];
+    for (const m of refused) {
+      assert.ok(m.length <= 1664, `${m.length} bytes fit the switchboard payload limit`);
+      const tr = sa.send('MSG', ['D'], m);
+      assert.equal((await sa.expect('NAK', 5000, (r) => r.args[0] === String(tr))).verb, 'NAK');
+    }
+    // Long headers with a true P2P-Src are relayed as before.
+    const ok = msg(type, `P2P-Dest: ${bHandle}`, pad, `P2P-Src: ${aHandle}`);
+    sa.send('MSG', ['D'], ok);
+    await relayed(sbb, a.email, a.name, ok);
+    assert.deepEqual(sbb.take((r) => r.verb === 'MSG'), [], 'nothing refused arrived');
+    for (const x of [sa, sbb, na, nb]) x.destroy();
+  });
+
   test('an error flood (more error replies than a tenth of the burst) closes that switchboard connection only', async () => {
     const [a, b] = (await users(2)) as [{ email: string; name: string }, { email: string; name: string }];
     const na = await signIn18(t, a.email, 'secret', SHARP_GUID);

@@ -11,6 +11,7 @@ import { httpRequest, httpsRequest } from './helpers/https.js';
 import { accountMaker } from './helpers/ns.js';
 import { all, faultOf, parseTree, soapPost } from './helpers/soap.js';
 import { rst2For, serviceTokenFor } from './helpers/sso.js';
+import { ticketFor } from './helpers/tickets.js';
 
 const PATH = '/whatsnew/whatsnewservice.asmx';
 const ACTION = 'http://www.msn.com/webservices/AddressBook/GetContactsRecentActivity';
@@ -68,6 +69,17 @@ describe("What's New and the sign-in host probe", () => {
     // The sup.live.com token opens nothing else: the address book refuses it.
     const ab = await soapPost(t, { path: '/abservice/abservice.asmx', action: 'http://www.msn.com/webservices/AddressBook/ABFindAll', body: request(sup, 'ABFindAll').replace(/WNAuthHeader/g, 'ABAuthHeader') });
     assert.equal(faultOf(ab)?.errorcode, 'PassportAuthFail');
+  });
+
+  test('a Passport ticket (login2.srf) is refused over plain HTTP: it opens the address book, storage and RSI over HTTPS', async () => {
+    const [a] = await users(1);
+    const ticket = await ticketFor(t, a!, 'secret');
+    const plain = await soapPost(t, { host: 'sup.live.com', path: PATH, action: ACTION, body: request(ticket), plain: true });
+    assert.equal(plain.status, 500);
+    assert.equal(faultOf(plain)?.errorcode, 'PassportAuthFail', plain.body.toString('utf8'));
+    // Over HTTPS it is still taken, as by every other SOAP service.
+    const secure = await soapPost(t, { host: 'sup.live.com', path: PATH, action: ACTION, body: request(ticket) });
+    assert.equal(secure.status, 200, secure.body.toString('utf8'));
   });
 
   test("WLM's empty POST / (a reachability probe): 200 over HTTP and HTTPS", async () => {

@@ -215,15 +215,16 @@ export class ChatService {
    * courier of its offline messages to an MSNP2-12 user: docs/decisions.md
    * "Offline messages"): `courier` stands for the sender, and `calleeId` is
    * rung as if the sender had called. Undefined when the callee cannot be
-   * rung (no status, hidden, refusing invitations) or either blocks the other.
+   * rung now (no status, hidden, refusing invitations); `blocked` when either
+   * blocks the other (then it never can).
    */
-  async openFor(courier: ChatMember, calleeId: number, calleeEmail: string): Promise<Chat | undefined> {
+  async openFor(courier: ChatMember, calleeId: number, calleeEmail: string): Promise<Chat | 'blocked' | undefined> {
     const callee = this.presence.get(calleeId);
     if (!callee || !this.presence.canConverse(callee)) return undefined;
     if (!(await this.lists.retain(courier.accountId))) return undefined;
     if (!this.mutuallyAllowed(courier.accountId, calleeId)) {
       this.lists.release(courier.accountId);
-      return undefined;
+      return 'blocked';
     }
     let id: string;
     do id = String(randomInt(10_000_000, 2_000_000_000));

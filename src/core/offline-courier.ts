@@ -4,7 +4,10 @@
 // joined, relays the waiting messages as ordinary instant messages, then the
 // sender leaves. A message is deleted only after it was written to the
 // recipient's switchboard connection; anything else leaves it waiting for the
-// next sign-in (docs/decisions.md "Offline messages").
+// next sign-in (docs/decisions.md "Offline messages"), except the messages of
+// a sender who blocks the recipient or is blocked by it: this path can never
+// deliver them, and kept they would fill the recipient's box for good (a
+// sender could send the most it may and then block the recipient).
 import type { Chat, ChatEvent, ChatMember, ChatService } from './chats.js';
 import type { DeadlineHeap } from './deadline-heap.js';
 import type { Clock } from './clock.js';
@@ -87,6 +90,10 @@ export class OfflineCourier {
       const deadline = this.timers.add(this.clock.now() + this.chats.ringTimeoutMs + 1000, finish);
       this.chats.openFor(courier, accountId, email).then(
         (c) => {
+          if (c === 'blocked') {
+            void this.offline.delete(accountId, ms.map((m) => m.id)).catch(this.onError).finally(finish);
+            return;
+          }
           chat = c;
           if (!c) finish();
         },

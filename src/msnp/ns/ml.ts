@@ -109,6 +109,9 @@ export function fqyAnswer(emails: readonly string[]): string {
   return out + '</ml>';
 }
 
+/** An attribute value: escaped, without the characters XML 1.0 forbids (a name may hold control characters). */
 function xmlAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -98,6 +98,13 @@ const TICKS_PER_MS = 10_000n;
 
 /** How long removals are remembered for address-book deltas, by default (docs/decisions.md). */
 export const DEFAULT_TOMBSTONE_RETENTION_MS = 180 * 24 * 3600 * 1000;
+/**
+ * Removals one owner keeps per kind (entries, groups) at most: beyond it the
+ * oldest are forgotten as if past the retention window (older deltas get
+ * "Full sync required"), so adding and removing in a loop cannot grow the
+ * table, or a delta answer, without end.
+ */
+export const DEFAULT_MAX_TOMBSTONES = 10_000;
 
 function nowTicks(): bigint {
   return BigInt(Date.now()) * TICKS_PER_MS;
@@ -134,6 +141,8 @@ class SqliteOps {
     private readonly db: Db,
     /** Tombstones older than this (ticks) are pruned when the owner's next one is written. */
     private readonly retention: bigint,
+    /** ...and so are all but the newest this many of each kind. */
+    private readonly maxTombstones: number = DEFAULT_MAX_TOMBSTONES,
   ) {
     const p = (sql: string) => db.prepare(sql);
     /** Statements that read or return ticks, which exceed 2^53. */
@@ -195,6 +204,10 @@ class SqliteOps {
       ),
       pruneContactTombstones: p('DELETE FROM contact_tombstones WHERE owner_id = ? AND deleted_at < ?'),
       pruneGroupTombstones: p('DELETE FROM group_tombstones WHERE owner_id = ? AND deleted_at < ?'),
+      countContactTombstones: p('SELECT COUNT(*) AS n FROM contact_tombstones WHERE owner_id = ?'),
+      countGroupTombstones: p('SELECT COUNT(*) AS n FROM group_tombstones WHERE owner_id = ?'),
+      nthContactTombstone: big('SELECT deleted_at FROM contact_tombstones WHERE owner_id = ? ORDER BY deleted_at DESC LIMIT 1 OFFSET ?'),
+      nthGroupTombstone: big('SELECT deleted_at FROM group_tombstones WHERE owner_id = ? ORDER BY deleted_at DESC LIMIT 1 OFFSET ?'),
       groupGuid: p('SELECT guid FROM user_groups WHERE owner_id = ? AND id = ?'),
       putGroupTombstone: p(
         'INSERT INTO group_tombstones (owner_id, guid, deleted_at) VALUES (?, ?, ?) ON CONFLICT (owner_id, guid) DO UPDATE SET deleted_at = excluded.deleted_at',
@@ -469,7 +482,16 @@ class SqliteOps {
    */
   private prune(ownerId: number, at: bigint): void {
     const window = nowTicks() - this.retention;
-    const cutoff = window < at ? window : at;
+    let cutoff = window < at ? window : at;
+    for (const [count, nth] of [
+      [this.st.countContactTombstones!, this.st.nthContactTombstone!],
+      [this.st.countGroupTombstones!, this.st.nthGroupTombstone!],
+    ] as const) {
+      if ((count.get(ownerId) as { n: number }).n <= this.maxTombstones) continue;
+      // The newest maxTombstones stay (and any as old as the last of them).
+      const r = nth.get(ownerId, this.maxTombstones - 1) as { deleted_at: bigint } | undefined;
+      if (r && r.deleted_at > cutoff) cutoff = r.deleted_at;
+    }
     this.st.markPruned!.run({ owner: ownerId, cutoff });
     this.st.pruneContactTombstones!.run(ownerId, cutoff);
     this.st.pruneGroupTombstones!.run(ownerId, cutoff);
@@ -648,6 +670,8 @@ export interface SqliteStoreOptions {
   onCheckpointFailure?: (e: unknown) => void;
   /** How long removals are remembered for address-book deltas (default DEFAULT_TOMBSTONE_RETENTION_MS). */
   tombstoneRetentionMs?: number;
+  /** How many removals of each kind an owner keeps at most (default DEFAULT_MAX_TOMBSTONES). */
+  maxTombstones?: number;
 }
 
 /** What SQLite may wait while the store opens (migrations): nothing is being served yet. */
@@ -681,7 +705,7 @@ export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions = {}):
   if (checkpointer) db.pragma('wal_autocheckpoint = 0');
   const onBusy = opts.onBusy;
 
-  const ops = new SqliteOps(db, BigInt(opts.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS) * TICKS_PER_MS);
+  const ops = new SqliteOps(db, BigInt(opts.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS) * TICKS_PER_MS, Math.max(1, opts.maxTombstones ?? DEFAULT_MAX_TOMBSTONES));
   const mutex = new Mutex();
   const budget = new TurnBudget(TURN_BUDGET_MS);
   /** The connection, one critical section at a time, with the turn's budget respected. */

@@ -4,7 +4,7 @@
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import type { WebHandler, WebRequest, WebResponse } from '../router.js';
-import { authenticate, type Principal, type SoapService } from './auth.js';
+import { authenticate, ticketToken, type Principal, type SoapService } from './auth.js';
 import { DEFAULT_SOAP_LIMITS, headerAction, parseSoap, type SoapLimits, type SoapRequest } from './envelope.js';
 import { SOAP_NS, SoapFault } from './fault.js';
 import type { AccountRate } from './rate.js';
@@ -60,6 +60,12 @@ export function soapEnvelope(a: SoapAnswer): string {
   );
 }
 
+/** The holder of the request's token if it is a token RST/RST2 issued for `service` itself. */
+async function plainHttpPrincipal(core: Core, soap: SoapRequest, service: SoapService): Promise<Principal | undefined> {
+  const token = ticketToken(soap);
+  return token ? core.serviceTokens.check(token, service) : undefined;
+}
+
 export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandler {
   return async (req) => {
     let action = '';
@@ -76,7 +82,9 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
       action = soap.action;
       const run = Object.hasOwn(ep.actions, soap.action) ? ep.actions[soap.action] : undefined;
       if (!run) throw SoapFault.client(`Server did not recognize the action ${soap.action}`, 'UnknownAction');
-      const principal = await authenticate(core, soap, ep.service);
+      // Over plain HTTP only the service's own token: a Passport ticket seen there could be
+      // replayed over HTTPS to the address book, storage and RSI, which accept it unexposed.
+      const principal = req.secure ? await authenticate(core, soap, ep.service) : await plainHttpPrincipal(core, soap, ep.service);
       if (!principal) throw SoapFault.client('Passport ticket is missing, invalid or expired', 'PassportAuthFail');
       const now = core.clock.now();
       if (ep.rate && !ep.rate.take(principal.accountId, now)) throw SoapFault.client('Too many requests; try again later', 'TooManyRequests');

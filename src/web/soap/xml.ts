@@ -1,8 +1,15 @@
 // Small helpers for writing SOAP answers: escaping, element builders and the
 // time formats the address-book clients parse.
 
+/**
+ * Text for an element or attribute: escaped, and without the characters XML
+ * 1.0 forbids (a contact's name may hold control characters, and one of them
+ * makes the client's parser refuse the whole address book).
+ */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** `<name>text</name>`, text escaped. */

@@ -6,7 +6,7 @@
 // document as written (render/presence.ts).
 import type { OwnEndpointView, ProfileView } from '../../../core/presence.js';
 import { urlEncode } from '../../wire/urlcode.js';
-import { childText } from '../uux-documents.js';
+import { childText, decodeXmlText } from '../uux-documents.js';
 
 /** Text for an element or attribute: escaped, and without characters XML 1.0 forbids (a name may hold control characters). */
 function esc(s: string): string {
@@ -26,9 +26,11 @@ const RELAYED = ['DDP', 'SignatureSound', 'Scene', 'ColorScheme'] as const;
  * (client-quirks.md "Machine GUIDs", "UBX carries <FriendlyName>").
  */
 export function ubxDocument(p: ProfileView, own?: readonly OwnEndpointView[]): string {
-  // Text-only children of a document validated on UUX; already escaped as the client wrote them.
-  const psm = childText(p.personal, 'PSM') ?? '';
-  const media = childText(p.personal, 'CurrentMedia') ?? '';
+  // Text-only children of a document validated on UUX, read back and escaped again: the raw
+  // text may come from a comment or CDATA section (a bare `&`) or hold an undefined entity or
+  // a reference to a forbidden character, which would make every watcher's parser refuse it.
+  const psm = esc(decodeXmlText(childText(p.personal, 'PSM') ?? ''));
+  const media = esc(decodeXmlText(childText(p.personal, 'CurrentMedia') ?? ''));
   let doc = `<Data><PSM>${psm}</PSM><CurrentMedia>${media}</CurrentMedia>`;
   const first = p.endpoints[0];
   if (first) doc += `<MachineGuid>${first.machineGuid}</MachineGuid>`;

@@ -16,29 +16,41 @@ import { ANY_VERSION, type SbCommand } from './util.js';
 
 const ACK_TYPES = new Set(['U', 'N', 'A', 'D', 'S']);
 const HEADER_END = Buffer.from('\r\n\r\n');
-const P2P_TYPE = /^content-type:\s*application\/x-msnmsgrp2p/im;
-const P2P_DEST = /^p2p-dest:[ \t]*([^\r\n]*)/im;
-const P2P_SRC = /^p2p-src:[ \t]*([^\r\n]*)/im;
+// COMPAT: MSNPSharp 3.2.1 trims header names (MimeDictionary.Parse): ` P2P-Src:` is P2P-Src to it.
+const P2P_TYPE = /^[ \t]*content-type[ \t]*:\s*application\/x-msnmsgrp2p/im;
+const P2P_DEST = /^[ \t]*p2p-dest[ \t]*:[ \t]*([^\r\n]*)/gim;
+const P2P_SRC = /^[ \t]*p2p-src[ \t]*:[ \t]*([^\r\n]*)/gim;
 /** Nobody: P2P data without a usable P2P-Dest (or with a false P2P-Src) reaches no one. */
 const NOBODY: ChatAddressee = { email: '', endpoint: undefined };
 
-/** The MIME headers of a message (the first KiB at most), or undefined if it is not P2P data. */
+/**
+ * The MIME headers of a message, all of them (the receiving client reads them
+ * all: a P2P-Src or Content-Type past a cut-off would go unchecked), or
+ * undefined if it is not P2P data.
+ */
 function p2pHead(payload: Buffer): string | undefined {
   const end = payload.indexOf(HEADER_END);
-  const head = payload.toString('latin1', 0, end < 0 ? Math.min(payload.length, 1024) : Math.min(end, 1024));
+  const head = payload.toString('latin1', 0, end < 0 ? payload.length : end);
   return P2P_TYPE.test(head) ? head : undefined;
+}
+
+/** The values of every `name:` header matched by `re` (a global regex). */
+function headerValues(head: string, re: RegExp): string[] {
+  return [...head.matchAll(re)].map((m) => m[1]!.trim());
 }
 
 /** Who a P2P message is for, or undefined for everything else (relayed to every member). */
 export function p2pAddressee(payload: Buffer, from?: Pick<SbSession, 'email' | 'endpoint'>): ChatAddressee | undefined {
   const head = p2pHead(payload);
   if (head === undefined) return undefined;
-  const dest = P2P_DEST.exec(head);
-  const to = dest ? parseHandle(dest[1]!.trim()) : undefined;
+  // One of each at most: clients keep the last of repeated headers, the check would see the first.
+  const dests = headerValues(head, P2P_DEST);
+  const srcs = headerValues(head, P2P_SRC);
+  if (dests.length !== 1 || srcs.length > 1) return NOBODY;
+  const to = parseHandle(dests[0]!);
   if (!to) return NOBODY;
-  const src = P2P_SRC.exec(head);
-  if (src && from) {
-    const me = parseHandle(src[1]!.trim());
+  if (srcs.length === 1 && from) {
+    const me = parseHandle(srcs[0]!);
     if (!me || normaliseEmail(me.email) !== from.email || (me.guid && me.guid.key !== from.endpoint?.key)) return NOBODY;
   }
   return { email: normaliseEmail(to.email), endpoint: to.guid?.key };

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { MsnpConnection } from '../src/client/connection.js';
 import { computeSsoResponse } from '../src/core/sso-response.js';
 import { code } from './helpers/ns.js';
+import { signInWithTicket, ticketFor } from './helpers/tickets.js';
 import { HOST, startTestServer, tempDir, type TestServer } from './helpers/server.js';
 import { rst2For, ssoToken } from './helpers/sso.js';
 import {
@@ -457,5 +458,28 @@ describe('offline messages: request rate', () => {
     const b = (await rst2Tokens(https, 'qb@example.com', 'secret'))['messenger.msn.com']!;
     for (let i = 0; i < 8; i++) assert.equal((await rsi(https, 'GetMetadata', b)).status, 200, `request ${i + 1}`);
     assert.equal(oimFault(await rsi(https, 'GetMetadata', b))?.code, 'q0:SenderThrottleLimitExceeded');
+  });
+});
+
+describe('RSI and a ticket shown on the notification connection', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer(ON);
+    await t.user('rx12@example.com', 'secret');
+    await t.user('rx13@example.com', 'secret');
+  });
+  after(() => t.stop());
+
+  test('after USR TWN S on MSNP12 the RST messenger.msn.com ticket no longer opens RSI; on MSNP13 (WLM 8.0 reads OIMs with it) it still does', async () => {
+    const https = t.server.ports.https!;
+    for (const [email, version, open] of [['rx12@example.com', 12, false], ['rx13@example.com', 13, true]] as const) {
+      const ticket = await ticketFor(t, email, 'secret', 'rst');
+      assert.equal((await rsi(https, 'GetMetadata', ticket)).status, 200, `${email}: before the sign-in`);
+      const ok = await signInWithTicket(t.ns, email, ticket, version);
+      assert.equal(ok.args[1], 'OK');
+      const after = await rsi(https, 'GetMetadata', ticket);
+      if (open) assert.equal(after.status, 200, `MSNP${version}`);
+      else assert.equal(oimFault(after)?.code, 'q0:AuthenticationFailed', `MSNP${version}`);
+    }
   });
 });

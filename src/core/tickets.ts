@@ -23,6 +23,12 @@ interface Entry {
   expiresAt: number;
   /** The one notification-server sign-in this ticket allows has happened. */
   signedIn: boolean;
+  /**
+   * It signed in a client that reads offline messages over RSI with this same
+   * ticket (WLM 8.0/8.1, Messenger for Mac 8: TWN on MSNP13-16), so RSI must
+   * still take it although it crossed plain TCP.
+   */
+  rsiClient: boolean;
   /** Frees the ticket when it expires (the shared heap: no scan of every ticket). */
   expiry: Deadline;
 }
@@ -61,7 +67,7 @@ export class TicketService {
     const expiresAt = now + this.ttlMs;
     // Expired tickets are also refused when read; the deadline only frees memory.
     const expiry = this.timers.add(expiresAt, () => this.drop(t));
-    this.tickets.set(t, { accountId, email, expiresAt, signedIn: false, expiry });
+    this.tickets.set(t, { accountId, email, expiresAt, signedIn: false, rsiClient: false, expiry });
     const mine = this.byAccount.get(accountId) ?? [];
     mine.push(t);
     this.byAccount.set(accountId, mine);
@@ -75,10 +81,11 @@ export class TicketService {
    * and has not signed anyone in yet. A ticket shown under another address
    * is refused and stays usable by its owner.
    */
-  redeemForSignIn(token: string, email: string): { accountId: number; email: string } | undefined {
+  redeemForSignIn(token: string, email: string, rsiClient = false): { accountId: number; email: string } | undefined {
     const e = this.live(token);
     if (!e || e.signedIn || e.email !== email) return undefined;
     e.signedIn = true;
+    e.rsiClient = rsiClient;
     return { accountId: e.accountId, email: e.email };
   }
 
@@ -101,6 +108,17 @@ export class TicketService {
   verifyUnexposed(token: string): { accountId: number; email: string } | undefined {
     const e = this.live(token);
     return e && !e.signedIn ? { accountId: e.accountId, email: e.email } : undefined;
+  }
+
+  /**
+   * The ticket crossed the notification connection for a client that has no
+   * use for it on RSI (MSNP8-12 get offline messages from a switchboard): RSI
+   * refuses it, so someone who read it there cannot read or delete the
+   * user's offline messages.
+   */
+  exposedWithoutRsiUse(token: string): boolean {
+    const e = this.live(token);
+    return !!e && e.signedIn && !e.rsiClient;
   }
 
   /** Live tickets held in memory. */

@@ -44,5 +44,7 @@ export function ticketToken(soap: SoapRequest): string | undefined {
 export async function authenticate(core: Core, soap: SoapRequest, service: SoapService): Promise<Principal | undefined> {
   const token = ticketToken(soap);
   if (!token) return undefined;
+  // The messenger.msn.com token is also the Passport ticket MSNP12-14 show in `USR TWN S` (plain TCP).
+  if (service === 'rsi' && core.tickets.exposedWithoutRsiUse(token)) return undefined;
   return (await core.serviceTokens.check(token, service)) ?? core.tickets.verifyUnexposed(token);
 }

@@ -67,7 +67,7 @@ export const USR: NsCommand = {
         } else s.log.info({ email: s.pendingEmail, reason: r?.reason ?? 'malformed' }, 'SSO response refused');
       } else {
         // The ticket is single use and bound to the account it was issued for.
-        const ticket = core.tickets.redeemForSignIn(arg, s.pendingEmail);
+        const ticket = core.tickets.redeemForSignIn(arg, s.pendingEmail, s.v.oimMailData);
         if (ticket) {
           accountId = ticket.accountId;
           mspAuth = /(?:^|&)t=([^&]*)/.exec(arg)?.[1] ?? arg;

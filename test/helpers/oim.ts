@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { lockAndKeyAnswer, PRODUCT_KEYS } from '../../src/msnp/challenges.js';
 import { httpsRequest, type RawResponse } from './https.js';
-import { rst2For } from './sso.js';
+import { rst2For, rstTokensAt } from './sso.js';
 
 /** The product id Pidgin 2.11 and WLM 8.5 present (MSNP15_WLM_PRODUCT_ID). */
 export const WLM_APPID = 'PROD0119GSJUC$18';
@@ -15,15 +15,7 @@ export const STORE2 = 'http://messenger.live.com/ws/2006/09/oim/Store2';
 
 /** Every token the RST2 answer holds, by address (`t=…&p=…`). */
 export async function rst2Tokens(https: number, email: string, password: string): Promise<Record<string, string>> {
-  const c = rst2For(email, password);
-  const r = await httpsRequest(https, { host: 'login.live.com', method: 'POST', path: c.path, headers: { 'Content-Type': c['content-type'] }, body: c.body });
-  const out: Record<string, string> = {};
-  for (const m of r.body.toString('utf8').matchAll(/<wst:RequestSecurityTokenResponse>(.*?)<\/wst:RequestSecurityTokenResponse>/g)) {
-    const addr = /<wsa:Address>([^<]*)<\/wsa:Address>/.exec(m[1]!)?.[1];
-    const tok = /<wsse:BinarySecurityToken [^>]*>([^<]*)</.exec(m[1]!)?.[1];
-    if (addr && tok) out[addr] = tok.replace(/&amp;/g, '&');
-  }
-  return out;
+  return Object.fromEntries((await rstTokensAt(https, rst2For(email, password))).map((x) => [x.address, x.ticket]));
 }
 
 const xesc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -30,8 +30,13 @@ export const MSNPSHARP_RST2 = CAPTURED_RST.filter((c) => c.client === 'msnpsharp
 );
 
 /** Every token of the RST/RST2 answer to a captured request: its address, `t=…&p=…` text and proof key (if any). */
-export async function rstTokens(t: TestServer, c: CapturedRst): Promise<{ address: string; ticket: string; secret?: Buffer }[]> {
-  const r = await httpsRequest(t.server.ports.https!, {
+export function rstTokens(t: TestServer, c: CapturedRst): Promise<{ address: string; ticket: string; secret?: Buffer }[]> {
+  return rstTokensAt(t.server.ports.https!, c);
+}
+
+/** The same, from the server whose HTTPS port is `https` (a spawned one, too). */
+export async function rstTokensAt(https: number, c: CapturedRst): Promise<{ address: string; ticket: string; secret?: Buffer }[]> {
+  const r = await httpsRequest(https, {
     host: 'login.live.com', method: 'POST', path: c.path, headers: { 'Content-Type': c['content-type'] }, body: c.body,
   });
   const body = r.body.toString('utf8');

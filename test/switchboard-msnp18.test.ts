@@ -254,7 +254,8 @@ describe('switchboard MSNP16-18 (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     for (const x of [sa, na]) x.destroy();
   });
 
-  test('P2P: a P2P-Dest endpoint not in the conversation, a malformed one, or a P2P-Src naming someone else is not relayed (NAK)', async () => {
+  /** A (MSNPSharp's GUID form) and B (Pidgin's) in one MSNP18 switchboard, both joined. */
+  async function p2pPair() {
     const [a, b] = (await users(2)) as [{ email: string; name: string }, { email: string; name: string }];
     const na = await signIn18(t, a.email, 'secret', SHARP_GUID);
     const nb = await signIn18(t, b.email, 'secret', PIDGIN_GUID);
@@ -265,6 +266,20 @@ describe('switchboard MSNP16-18 (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
     const { sb: sbb } = await answerRing(t, nb, bHandle);
     await sa.expect('JOI');
     await sa.expect('JOI');
+    return { a, b, na, nb, aHandle, bHandle, sa, sbb };
+  }
+
+  /** Each message, sent as `MSG D`, fits the payload limit and gets NAK (relayed to nobody). */
+  async function allRefused(sa: MsnpConnection, refused: Buffer[]): Promise<void> {
+    for (const m of refused) {
+      assert.ok(m.length <= 1664, `${m.length} bytes fit the switchboard payload limit`);
+      const tr = sa.send('MSG', ['D'], m);
+      assert.equal((await sa.expect('NAK', 5000, (r) => r.args[0] === String(tr))).verb, 'NAK');
+    }
+  }
+
+  test('P2P: a P2P-Dest endpoint not in the conversation, a malformed one, or a P2P-Src naming someone else is not relayed (NAK)', async () => {
+    const { a, b, na, nb, aHandle, bHandle, sa, sbb } = await p2pPair();
     const body = p2pv2(1, Buffer.from('data'), { session: 3, appId: 12 });
     const refused = [
       p2pMessage(`${b.email};{00000000-0000-0000-0000-000000000001}`, body, aHandle),
@@ -272,10 +287,7 @@ describe('switchboard MSNP16-18 (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
       p2pMessage(bHandle, body, `${b.email};{${PIDGIN_GUID}}`),
       p2pMessage(bHandle, body, `${a.email};{00000000-0000-0000-0000-000000000001}`),
     ];
-    for (const m of refused) {
-      const tr = sa.send('MSG', ['D'], m);
-      assert.equal((await sa.expect('NAK', 5000, (r) => r.args[0] === String(tr))).verb, 'NAK');
-    }
+    await allRefused(sa, refused);
     // The GUID matches in any case and with or without braces in P2P-Dest's form as Pidgin writes it.
     const ok = p2pMessage(`${b.email.toUpperCase()};{${PIDGIN_GUID.toLowerCase()}}`, body, `${a.email};${SHARP_GUID.toUpperCase()}`);
     sa.send('MSG', ['D'], ok);
@@ -285,16 +297,7 @@ describe('switchboard MSNP16-18 (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
   });
 
   test('P2P: a P2P-Src past the first KiB of headers, repeated, or spelled with spaces around its name is checked (NAK), as is a Content-Type past the first KiB', async () => {
-    const [a, b] = (await users(2)) as [{ email: string; name: string }, { email: string; name: string }];
-    const na = await signIn18(t, a.email, 'secret', SHARP_GUID);
-    const nb = await signIn18(t, b.email, 'secret', PIDGIN_GUID);
-    const aHandle = `${a.email};${SHARP_GUID}`;
-    const bHandle = `${b.email};{${PIDGIN_GUID}}`;
-    const { sb: sa } = await openSb(t, na, aHandle);
-    await sa.request('CAL', [b.email]);
-    const { sb: sbb } = await answerRing(t, nb, bHandle);
-    await sa.expect('JOI');
-    await sa.expect('JOI');
+    const { a, b, na, nb, aHandle, bHandle, sa, sbb } = await p2pPair();
     const body = p2pv2(1, Buffer.from('data'), { session: 3, appId: 12 });
     const forged = `${b.email};{00000000-0000-0000-0000-000000000001}`;
     const pad = `X-Pad: ${'a'.repeat(1100)}`;
@@ -309,11 +312,7 @@ describe('switchboard MSNP16-18 (MSNPD_EXPERIMENTAL_MSNP13=on)', () => {
       msg(type, `P2P-Dest: ${bHandle}`, `P2P-Dest: ${aHandle}`, `P2P-Src: ${aHandle}`),
       msg(pad, type, `P2P-Dest: ${bHandle}`, `P2P-Src: ${forged}`),
     ];
-    for (const m of refused) {
-      assert.ok(m.length <= 1664, `${m.length} bytes fit the switchboard payload limit`);
-      const tr = sa.send('MSG', ['D'], m);
-      assert.equal((await sa.expect('NAK', 5000, (r) => r.args[0] === String(tr))).verb, 'NAK');
-    }
+    await allRefused(sa, refused);
     // Long headers with a true P2P-Src are relayed as before.
     const ok = msg(type, `P2P-Dest: ${bHandle}`, pad, `P2P-Src: ${aHandle}`);
     sa.send('MSG', ['D'], ok);

@@ -32,7 +32,7 @@ function synthesised(): CapturedRequest[] {
   return Object.entries(inner).map(([action, body], i) => ({
     client: 'msnpsharp-3.2.1',
     line: -1 - i,
-    host: 'tkrdr.storage.msn.com',
+    host: 'storage.msn.com',
     path: '/storageservice/SchematizedStore.asmx',
     soapaction: `"${NS}/${action}"`,
     'content-type': 'text/xml; charset=utf-8',

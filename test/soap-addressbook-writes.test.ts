@@ -3,6 +3,7 @@
 // really sent (test/fixtures/soap/address-book-writes.jsonl), replayed in
 // order as the account that sent it; each action's success and faults; and
 // every change, once acknowledged, visible to MSNP7 and MSNP12 clients over TCP.
+import { redirectTarget } from '../src/web/soap/redirector.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -82,6 +83,26 @@ describe('address book and memberships: writes over SOAP', () => {
     `<serviceHandle><Id>1</Id><Type>Messenger</Type></serviceHandle><memberships><Membership><MemberRole>${role}</MemberRole><Members>` +
     `<Member xsi:type="PassportMember"><Type>Passport</Type><State>Accepted</State>${m}</Member></Members></Membership></memberships>`;
 
+  test("MSNPSharp's probe at the redirector names gets a 301 to the real host and is not run; the real call then adds once", async () => {
+    const [a, b] = await users(2);
+    const ticket = await ticketFor(t, a!, 'secret', 'rst');
+    const inner = `<ABContactAdd xmlns="${NS}">${contactAdd(b!)}</ABContactAdd>`;
+    for (const [host, path, target] of [
+      ['byrdr.omega.contacts.msn.com', AB, 'contacts.msn.com'],
+      ['BYRDR.omega.contacts.msn.com', SHARING, 'contacts.msn.com'],
+      ['tkrdr.storage.msn.com', '/storageservice/SchematizedStore.asmx', 'storage.msn.com'],
+    ] as const) {
+      const r = await soapPost(t, { host, path, action: `${NS}/ABContactAdd`, body: envelope(ticket, inner) });
+      assert.equal(r.status, 301, host);
+      assert.equal(r.header('location'), `https://${target}${path}`);
+      const doc = parseTree(body(r));
+      assert.match(String(all(doc, 'soap:Envelope/soap:Body/soap:Fault/detail/CacheKey')[0]?.['#text'] ?? ''), /^12r1:/);
+    }
+    assert.equal(await entry(a!, b!), undefined, 'the probe added nothing');
+    ok(await ab(ticket, 'ABContactAdd', contactAdd(b!)), 'ABContactAdd');
+    assert.ok(await entry(a!, b!));
+  });
+
   test('every captured write request, replayed in order as the account that sent it', async () => {
     const reqs = capturedRequests('address-book-writes.jsonl') as WriteRequest[];
     assert.ok(reqs.length >= 20, `fixtures: ${reqs.length}`);
@@ -103,7 +124,7 @@ describe('address book and memberships: writes over SOAP', () => {
         if (r.expect === 'ok') {
           const action = /([A-Za-z]+)"?$/.exec(r.soapaction)![1]!;
           ok(res, action);
-          assert.equal(text(parseTree(body(res)), 'soap:Envelope/soap:Header/ServiceHeader/PreferredHostName'), r.host, where);
+          assert.equal(text(parseTree(body(res)), 'soap:Envelope/soap:Header/ServiceHeader/PreferredHostName'), redirectTarget(r.host) ?? r.host, where);
         } else fault(res, r.expect);
       }
       // What the session left: each has the other on the forward and allow lists.

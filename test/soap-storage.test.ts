@@ -19,7 +19,7 @@ import { SoapFault } from '../src/web/soap/fault.js';
 import type { WebRequest } from '../src/web/router.js';
 
 const PATH = '/storageservice/SchematizedStore.asmx';
-const HOST = 'tkrdr.storage.msn.com';
+const HOST = 'storage.msn.com';
 const NS = 'http://www.msn.com/webservices/storage/2008';
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const ENV = { MSNPD_EXPERIMENTAL_MSNP13: 'on' };

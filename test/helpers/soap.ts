@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { httpRequest, httpsRequest, type RawResponse } from './https.js';
 import type { TestServer } from './server.js';
+import { redirectTarget } from '../../src/web/soap/redirector.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/soap');
 
@@ -49,9 +50,12 @@ export function soapPost(t: TestServer, o: { path: string; action?: string; body
   return o.plain ? httpRequest(t.server.ports.http!, req) : httpsRequest(t.server.ports.https!, req);
 }
 
-/** A captured request replayed with a ticket. */
+/**
+ * A captured request replayed with a ticket, at the host the client makes the
+ * real call to (MSNPSharp's redirector names answer 301: web/soap/redirector.ts).
+ */
 export function replay(t: TestServer, r: CapturedRequest, ticket: string): Promise<RawResponse> {
-  return soapPost(t, { host: r.host, path: r.path, action: r.soapaction, body: withTicket(r, ticket), contentType: r['content-type'] });
+  return soapPost(t, { host: redirectTarget(r.host) ?? r.host, path: r.path, action: r.soapaction, body: withTicket(r, ticket), contentType: r['content-type'] });
 }
 
 /** `names` appear in the order `order[kind]` lists (each at most once, none unknown): the schema's element order. */

@@ -7,6 +7,7 @@ import type { WebHandler, WebRequest, WebResponse } from '../router.js';
 import { authenticate, ticketToken, type Principal, type SoapService } from './auth.js';
 import { DEFAULT_SOAP_LIMITS, headerAction, parseSoap, type SoapLimits, type SoapRequest } from './envelope.js';
 import { SOAP_NS, SoapFault } from './fault.js';
+import { redirectorAnswer } from './redirector.js';
 import type { AccountRate } from './rate.js';
 
 export interface SoapContext {
@@ -72,6 +73,8 @@ export function soapHandler(core: Core, log: Logger, ep: SoapEndpoint): WebHandl
     // SOAP 1.1 §6.2: a fault goes with HTTP 500; the ASMX services did the same,
     // and .NET clients (MSNPSharp) raise the fault only from a 500.
     const fault = (f: SoapFault) => xmlResponse(500, 'Internal Server Error', f.render(ep.ns, `${ep.ns}/${action}`));
+    const moved = redirectorAnswer(req);
+    if (moved) return moved;
     try {
       // Tickets are credentials: they travel only over TLS (every client calls these services over HTTPS).
       if (!req.secure && !ep.plainHttp) throw SoapFault.client('This service is only served over HTTPS', 'BadArgument');

@@ -8,7 +8,7 @@ import { el } from './xml.js';
 export const AB_NS = 'http://www.msn.com/webservices/AddressBook';
 
 /** One cache key per process: clients echo it back and never read it. */
-const CACHE_KEY = `12r1:${randomBytes(48).toString('base64url')}`;
+export const CACHE_KEY = `12r1:${randomBytes(48).toString('base64url')}`;
 
 /**
  * The host clients should use next. COMPAT: MSNPSharp sends its following

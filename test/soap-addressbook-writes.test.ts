@@ -181,6 +181,13 @@ describe('address book and memberships: writes over SOAP', () => {
     // COMPAT: MSNPSharp 3.2.1 matches "Contact Already Exists" and reads conflictObjectId.
     fault(again, 'ContactAlreadyExists', /^Contact Already Exists$/);
     assert.match(body(again), new RegExp(`<conflictObjectId>${guid}</conflictObjectId>`));
+    // MSNPSharp then fetches the conflicting contact by that id (ABFindByContacts); another id finds nothing.
+    const byId = (id: string) => ab(ticket, 'ABFindByContacts', `<abId>${ZERO}</abId><abView>Full</abView><contactIds><guid>${id}</guid></contactIds>`);
+    const found = ok(await byId(guid.toUpperCase()), 'ABFindByContacts');
+    const contacts = all(found, 'soap:Envelope/soap:Body/ABFindByContactsResponse/ABFindByContactsResult/contacts/Contact');
+    assert.deepEqual(contacts.map((c) => text(c, 'contactId')), [guid]);
+    assert.equal(text(contacts[0]!, 'contactInfo/passportName'), b);
+    assert.equal(all(ok(await byId('00000000-0000-0000-0000-00000000abcd'), 'ABFindByContacts'), 'soap:Envelope/soap:Body/ABFindByContactsResponse/ABFindByContactsResult/contacts/Contact').length, 0);
     fault(await ab(ticket, 'ABContactAdd', contactAdd('not an address')), 'BadEmailArgument');
     fault(await ab(ticket, 'ABContactAdd', contactAdd('nobody-here@example.com')), 'InvalidPassportUser');
     fault(await ab(ticket, 'ABContactAdd', contactAdd(b!).replace(ZERO, '00000000-0000-0000-0009-000000000001')), 'ABDoesNotExist', /Address Book Does Not Exist/);

@@ -10,7 +10,7 @@
 import { LIST_BITS, type Contact, type Group } from '../../core/model.js';
 import type { Core } from '../../core/core.js';
 import { abDoesNotExist, readBook, type BookView } from './book.js';
-import { boolOf, child, textOf } from './envelope.js';
+import { boolOf, child, children, textOf } from './envelope.js';
 import type { SoapAction, SoapContext } from './endpoint.js';
 import { cidOf, meContactId, OWN_AB_ID } from './ids.js';
 import { AB_NS, serviceHeader } from './service-header.js';
@@ -159,6 +159,26 @@ export function abServiceActions(core: Core): Record<string, SoapAction> {
       return {
         header: serviceHeader(ctx.req),
         body: `<ABFindAllResponse xmlns="${AB_NS}"><ABFindAllResult>${groupsAndContacts(b, 'groups', 'contacts')}${abElement('ab', b, created)}</ABFindAllResult></ABFindAllResponse>`,
+      };
+    },
+    /**
+     * The contacts named by id. COMPAT: MSNPSharp 3.2.1 (ContactService.AddNewOrPendingContact)
+     * answers a ContactAlreadyExists fault by reading its conflictObjectId, fetching that
+     * contact here, then ABContactUpdate; without this action an add of a contact already
+     * in the book never completed. Only the caller's own entries are ever named.
+     */
+    async ABFindByContacts(ctx) {
+      const abId = textOf(child(ctx.soap.body, 'abId'))?.trim();
+      if (abId && abId !== OWN_AB_ID) throw abDoesNotExist();
+      const wanted = new Set(children(child(ctx.soap.body, 'contactIds'), 'guid').map((g) => (textOf(g) ?? '').trim().toLowerCase()));
+      const b = await readBook(core, ctx.principal, false, undefined);
+      const found = b.contacts.filter((c) => c.contactId !== b.owner.accountId && wanted.has(c.guid.toLowerCase()));
+      return {
+        header: serviceHeader(ctx.req),
+        body:
+          `<ABFindByContactsResponse xmlns="${AB_NS}"><ABFindByContactsResult><contacts>` +
+          `${found.map((c) => regularContact(c, b.groupGuids, abTime(b.contactAt(c.contactId)))).join('')}</contacts>` +
+          `${abElement('ab', b, created)}</ABFindByContactsResult></ABFindByContactsResponse>`,
       };
     },
     async ABFindContactsPaged(ctx) {

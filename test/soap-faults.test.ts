@@ -85,10 +85,10 @@ describe('SOAP faults and limits', () => {
   });
 
   test('actions: unknown → a fault naming it; SOAPAction and body disagreeing → fault; no SOAPAction → the body decides', async () => {
-    // ABFindByContacts (WLM 2009) is not served.
-    const add = await soapPost(t, { path: AB, action: `${NS}/ABFindByContacts`, body: envelope(ticket, `<ABFindByContacts xmlns="${NS}"><abId>00000000-0000-0000-0000-000000000000</abId></ABFindByContacts>`) });
-    await expectFault(add, 'UnknownAction', /ABFindByContacts/);
-    assert.match(add.body.toString('utf8'), /<faultactor>http:\/\/www\.msn\.com\/webservices\/AddressBook\/ABFindByContacts<\/faultactor>/);
+    // An action the address book does not serve (ABFindByContactIds is in no client).
+    const add = await soapPost(t, { path: AB, action: `${NS}/ABFindByContactIds`, body: envelope(ticket, `<ABFindByContactIds xmlns="${NS}"><abId>00000000-0000-0000-0000-000000000000</abId></ABFindByContactIds>`) });
+    await expectFault(add, 'UnknownAction', /ABFindByContactIds/);
+    assert.match(add.body.toString('utf8'), /<faultactor>http:\/\/www\.msn\.com\/webservices\/AddressBook\/ABFindByContactIds<\/faultactor>/);
     // FindMembership belongs to the sharing service, not the address book.
     const m = membership();
     await expectFault(await soapPost(t, { path: AB, action: m.soapaction, body: withTicket(m, ticket) }), 'UnknownAction', /FindMembership/);

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { SbClient } from '../src/client/sb-client.js';
 import type { Clock } from '../src/core/clock.js';
 import { HOST, sleep, startTestServer, type TestServer } from './helpers/server.js';
+import { challengedSilently } from './helpers/ns.js';
 
 /** The server's clock, moved forward by hand. */
 function shiftedClock(): Clock & { advance(ms: number): void } {
@@ -107,14 +108,7 @@ describe('expiry on the shared deadline heap (injected clock)', () => {
 
   test('a challenge not answered by its deadline gets 540 and a close', async () => {
     const { t, clock } = await serverWithClock({ MSNPD_CHALLENGES: 'enforce', MSNPD_CHALLENGE_DELAY: '0' });
-    await t.user('c@example.com');
-    const silent = t.client(7);
-    await silent.connect();
-    silent.conn.intercept = undefined;
-    await silent.login('c@example.com', 'secret');
-    await silent.sync(0);
-    await silent.setStatus('NLN');
-    await silent.conn.expect('CHL');
+    const silent = await challengedSilently(t);
     clock.advance(t.config.challengeTimeout * 1000 + 1000);
     assert.equal((await silent.conn.expect('540', 10_000)).line, '540 0');
     await silent.conn.closedByPeer();

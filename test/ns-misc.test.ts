@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { MsnpConnection } from '../src/client/connection.js';
 import { md5Answer } from '../src/msnp/challenges.js';
 import { HOST, sleep, startTestServer, type TestServer } from './helpers/server.js';
-import { code } from './helpers/ns.js';
+import { challengedSilently, code } from './helpers/ns.js';
 
 
 describe('other commands', () => {
@@ -119,14 +119,7 @@ describe('challenges', () => {
 
   test('enforce: no answer in time gets 540 and a close; the library answers and stays', async () => {
     const t = await startTestServer({ MSNPD_CHALLENGES: 'enforce', MSNPD_CHALLENGE_DELAY: '0', MSNPD_CHALLENGE_TIMEOUT: '1', MSNPD_CHALLENGE_INTERVAL: '1' });
-    await t.user('c@example.com');
-    const silent = t.client(7);
-    await silent.connect();
-    silent.conn.intercept = undefined;
-    await silent.login('c@example.com', 'secret');
-    await silent.sync(0);
-    await silent.setStatus('NLN');
-    await silent.conn.expect('CHL');
+    const silent = await challengedSilently(t);
     assert.equal((await silent.conn.expect('540', 4000)).line, '540 0');
     await silent.conn.closedByPeer();
     const good = await t.login('c@example.com', 7);

@@ -31,3 +31,19 @@ export function accountMaker(t: () => TestServer, prefix: string): (count: numbe
 export function addToFl(c: NsClient, email: string) {
   return c.version >= 10 ? c.conn.request('ADC', ['FL', `N=${email}`, `F=${email}`]) : c.conn.request('ADD', ['FL', email, email, ...(c.version >= 7 ? ['0'] : [])]);
 }
+
+/**
+ * c@example.com signed in on MSNP7 with the client library's automatic CHL
+ * answer switched off, once its first challenge has arrived (it will not answer).
+ */
+export async function challengedSilently(t: TestServer) {
+  await t.user('c@example.com');
+  const silent = t.client(7);
+  await silent.connect();
+  silent.conn.intercept = undefined;
+  await silent.login('c@example.com', 'secret');
+  await silent.sync(0);
+  await silent.setStatus('NLN');
+  await silent.conn.expect('CHL');
+  return silent;
+}
